@@ -1,0 +1,22 @@
+#!/bin/sh
+# Set up, build and run every test: once with warnings as errors, once
+# under AddressSanitizer + UndefinedBehaviorSanitizer.
+# Usage: scripts/test.sh [--no-sanitize]
+set -eu
+cd "$(dirname "$0")/.."
+sh scripts/bootstrap.sh
+jobs=$(nproc 2>/dev/null || echo 2)
+
+echo "== build (warnings as errors) =="
+cmake -S . -B build -DHF_WERROR=ON >/dev/null
+cmake --build build -j "$jobs"
+echo "== tests =="
+ctest --test-dir build --output-on-failure -j "$jobs"
+
+if [ "${1:-}" != "--no-sanitize" ]; then
+	echo "== build (ASan + UBSan) =="
+	cmake -S . -B build-asan -DHF_WERROR=ON -DHF_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
+	cmake --build build-asan -j "$jobs"
+	echo "== tests under ASan + UBSan =="
+	HF_SANITIZE_RUN=1 ctest --test-dir build-asan --output-on-failure -j "$jobs"
+fi

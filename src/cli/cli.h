@@ -1,0 +1,104 @@
+/* Shared declarations of the hf command. The CLI uses only the public API. */
+#ifndef HF_CLI_H
+#define HF_CLI_H
+
+#include <stdio.h>
+
+#include "hf/hf.h"
+
+#define CLI_EXIT_USAGE 2
+
+/* ---- options (opt.c) ---- */
+typedef enum cli_opt_type {
+	CLI_OPT_BOOL,   /* --x / --no-x (when negatable); value is int */
+	CLI_OPT_STRING, /* --x V / --x=V; value is const char * */
+	CLI_OPT_LIST,   /* repeatable --x V; value is cli_list */
+	CLI_OPT_INT     /* --x N; value is long */
+} cli_opt_type;
+
+typedef struct cli_list {
+	const char **items;
+	size_t count;
+} cli_list;
+
+typedef struct cli_opt {
+	const char *name;  /* long name without "--" */
+	char short_name;   /* 0 when none */
+	cli_opt_type type;
+	void *value;
+	const char *metavar;
+	const char *help;
+	int negatable;     /* accepts --no-<name> */
+} cli_opt;
+
+typedef struct cli_command {
+	const char *path;      /* "hf auth login" */
+	const char *args;      /* "[OPTIONS]" or "REPO_ID [FILES]..." */
+	const char *summary;   /* one line */
+	const char *details;   /* paragraphs after the options, or NULL */
+	const cli_opt *opts;   /* ends with { NULL } */
+	int min_args, max_args; /* positional bounds; max -1: unbounded */
+} cli_command;
+
+/*
+ * Parse argv (after the command words) against cmd. Positional arguments
+ * are returned in *pos (a NULL-ended array allocated here, free()).
+ * Returns 0 to run, 1 when --help was printed (exit 0), -1 on a usage
+ * error (already printed; exit CLI_EXIT_USAGE).
+ */
+int cli_parse(const cli_command *cmd, int argc, char **argv, char ***pos, int *npos);
+void cli_print_help(FILE *out, const cli_command *cmd);
+void cli_list_dispose(cli_list *l);
+
+/* ---- output (output.c) ---- */
+typedef enum cli_format { CLI_FMT_HUMAN, CLI_FMT_JSON, CLI_FMT_QUIET, CLI_FMT_AGENT } cli_format;
+
+/* Resolve --format/--json/-q into a format; -1 with a printed error on a bad value. */
+int cli_format_resolve(const char *format, int json, int quiet, cli_format *out);
+/* "✓" where the terminal can show it, else "[OK]". */
+const char *cli_ok_mark(void);
+/* Print "Error: <msg>" and, unless quiet, "Hint: <hint>" to stderr. */
+void cli_error_line(const char *msg, const char *hint);
+/* Print the client's last error; returns the exit code for it. */
+int cli_fail(hf_client *client, int rc);
+/* Print "Warning: ..." to stderr. */
+void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Write s as a JSON string literal (with quotes) to out. */
+void cli_json_string(FILE *out, const char *s);
+/* 1 when colour may be used on this stream (a terminal, NO_COLOR unset). */
+int cli_color(FILE *stream);
+
+/* ---- terminal prompts (prompt.c) ---- */
+/* Read a secret from the terminal with echo off. Heap string or NULL. */
+char *cli_prompt_secret(const char *prompt);
+/* Ask a yes/no question on the terminal; def is the answer to an empty line. */
+int cli_prompt_yes_no(const char *question, int def);
+/* Read one line from stdin (for piped tokens). Heap string or NULL. */
+char *cli_read_stdin_line(void);
+/* 1 when stdin and a controlling terminal are available for prompts. */
+int cli_interactive(void);
+
+/* ---- global state (main.c) ---- */
+typedef struct cli_globals {
+	const char *env_file;
+	int quiet_hints;
+	const char *argv0_name; /* "hf" or "huggingface-cli" */
+} cli_globals;
+extern cli_globals cli_g;
+
+/* Create a client from the environment, printing a configuration error. */
+int cli_client(hf_client **out, const char *token, int *exit_code);
+
+/* ---- commands ---- */
+int cmd_auth(int argc, char **argv);
+int cmd_auth_login(int argc, char **argv);
+int cmd_auth_logout(int argc, char **argv);
+int cmd_auth_whoami(int argc, char **argv);
+int cmd_auth_status(int argc, char **argv);
+int cmd_auth_list(int argc, char **argv);
+int cmd_auth_switch(int argc, char **argv);
+int cmd_auth_token(int argc, char **argv);
+int cmd_env(int argc, char **argv);
+int cmd_version(int argc, char **argv);
+
+#endif

@@ -1,0 +1,121 @@
+/* Output conventions: Error:/Hint:/Warning: on stderr, JSON strings, marks. */
+#include <langinfo.h>
+#include <locale.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+int cli_format_resolve(const char *format, int json, int quiet, cli_format *out)
+{
+	*out = CLI_FMT_HUMAN;
+	if (json)
+		*out = CLI_FMT_JSON;
+	if (quiet)
+		*out = CLI_FMT_QUIET;
+	if (!format || strcmp(format, "auto") == 0)
+		return 0;
+	if (strcmp(format, "human") == 0)
+		*out = CLI_FMT_HUMAN;
+	else if (strcmp(format, "json") == 0)
+		*out = CLI_FMT_JSON;
+	else if (strcmp(format, "quiet") == 0)
+		*out = CLI_FMT_QUIET;
+	else if (strcmp(format, "agent") == 0)
+		*out = CLI_FMT_AGENT;
+	else {
+		fprintf(stderr, "Error: invalid --format '%s': use auto, human, json, agent or quiet\n",
+			format);
+		return -1;
+	}
+	return 0;
+}
+
+const char *cli_ok_mark(void)
+{
+	const char *cs;
+
+	setlocale(LC_CTYPE, "");
+	cs = nl_langinfo(CODESET);
+	return cs && (strcasecmp(cs, "UTF-8") == 0 || strcasecmp(cs, "utf8") == 0) ? "\xe2\x9c\x93"
+										   : "[OK]";
+}
+
+int cli_color(FILE *stream)
+{
+	const char *nc = getenv("NO_COLOR");
+
+	if (nc && *nc)
+		return 0;
+	return isatty(fileno(stream));
+}
+
+void cli_error_line(const char *msg, const char *hint)
+{
+	int color = cli_color(stderr);
+
+	fprintf(stderr, "%sError:%s %s\n", color ? "\033[31m" : "", color ? "\033[0m" : "", msg);
+	if (hint && !cli_g.quiet_hints)
+		fprintf(stderr, "Hint: %s\n", hint);
+}
+
+int cli_fail(hf_client *client, int rc)
+{
+	const hf_error *e = hf_client_error(client);
+
+	if (e && e->code == rc)
+		cli_error_line(e->message, e->hint);
+	else
+		cli_error_line(hf_strerror(rc), NULL);
+	return hf_exit_code(rc);
+}
+
+void cli_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("Warning: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void cli_json_string(FILE *out, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	if (!s) {
+		fputs("null", out);
+		return;
+	}
+	fputc('"', out);
+	for (; *p; p++) {
+		switch (*p) {
+		case '"':
+			fputs("\\\"", out);
+			break;
+		case '\\':
+			fputs("\\\\", out);
+			break;
+		case '\n':
+			fputs("\\n", out);
+			break;
+		case '\r':
+			fputs("\\r", out);
+			break;
+		case '\t':
+			fputs("\\t", out);
+			break;
+		default:
+			if (*p < 0x20)
+				fprintf(out, "\\u%04x", *p);
+			else
+				fputc(*p, out);
+		}
+	}
+	fputc('"', out);
+}

@@ -1,0 +1,96 @@
+/* Public .env API on top of the parser in dotenv.c. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hf/hf.h"
+#include "dotenv.h"
+#include "fsutil.h"
+#include "util.h"
+
+#define HF__DOTENV_MAX (1024 * 1024)
+
+typedef struct collect {
+	hf_strlist *keys, *values;
+	int oom;
+} collect;
+
+static int push(hf_strlist *l, const char *s)
+{
+	char **items = realloc(l->items, (l->count + 1) * sizeof(char *));
+	char *copy;
+
+	if (!items)
+		return -1;
+	l->items = items;
+	copy = hf__strdup(s);
+	if (!copy)
+		return -1;
+	l->items[l->count++] = copy;
+	return 0;
+}
+
+static int on_pair(const char *key, const char *value, void *payload)
+{
+	collect *col = payload;
+
+	if (push(col->keys, key) < 0 || push(col->values, value) < 0) {
+		col->oom = 1;
+		return 1;
+	}
+	return 0;
+}
+
+int hf_dotenv_read(const char *path, hf_strlist *keys, hf_strlist *values, char *errbuf, size_t errlen)
+{
+	collect col;
+	char *text = NULL;
+	size_t len = 0;
+	int rc;
+
+	if (!path || !keys || !values)
+		return HF_EINVAL;
+	memset(keys, 0, sizeof(*keys));
+	memset(values, 0, sizeof(*values));
+	rc = hf__read_file(path, HF__DOTENV_MAX, &text, &len);
+	if (rc) {
+		if (errbuf && errlen)
+			snprintf(errbuf, errlen, "cannot read env file '%s': %s", path,
+				 rc == -EFBIG ? "larger than 1 MiB" : strerror(-rc));
+		return HF_EIO;
+	}
+	col.keys = keys;
+	col.values = values;
+	col.oom = 0;
+	hf__dotenv_parse(text, len, on_pair, NULL, NULL, &col);
+	hf__wipe(text, len);
+	free(text);
+	if (col.oom) {
+		hf_strlist_dispose(keys);
+		hf_strlist_dispose(values);
+		if (errbuf && errlen)
+			snprintf(errbuf, errlen, "out of memory");
+		return HF_ENOMEM;
+	}
+	return HF_OK;
+}
+
+int hf_dotenv_load(const char *path, int override, char *errbuf, size_t errlen)
+{
+	hf_strlist keys, values;
+	size_t i;
+	int rc = hf_dotenv_read(path, &keys, &values, errbuf, errlen);
+
+	if (rc)
+		return rc;
+	for (i = 0; i < keys.count && !rc; i++) {
+		if (setenv(keys.items[i], values.items[i], override) != 0 && errno == ENOMEM)
+			rc = HF_ENOMEM;
+	}
+	for (i = 0; i < values.count; i++)
+		hf__wipe(values.items[i], strlen(values.items[i]));
+	hf_strlist_dispose(&keys);
+	hf_strlist_dispose(&values);
+	return rc;
+}

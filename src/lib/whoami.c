@@ -1,0 +1,138 @@
+/* GET /api/whoami-v2 (hub-protocol.md §2.1). */
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "client_int.h"
+#include "http.h"
+#include "hub_error.h"
+#include "util.h"
+
+static char *dup_str(json_t *obj, const char *key)
+{
+	json_t *v = json_object_get(obj, key);
+
+	return json_is_string(v) ? hf__strdup(json_string_value(v)) : NULL;
+}
+
+static int parse_whoami(const char *body, size_t len, hf_whoami **out)
+{
+	json_t *root, *orgs, *auth, *at, *fg;
+	hf_whoami *w;
+	size_t i, n;
+	int rc = HF_EPROTOCOL;
+
+	root = json_loadb(body, len, 0, NULL);
+	if (!json_is_object(root) || !json_is_string(json_object_get(root, "name"))) {
+		json_decref(root);
+		return HF_EPROTOCOL;
+	}
+	w = calloc(1, sizeof(*w));
+	if (!w) {
+		json_decref(root);
+		return HF_ENOMEM;
+	}
+	w->can_read_gated = -1;
+	w->name = dup_str(root, "name");
+	w->type = dup_str(root, "type");
+	w->fullname = dup_str(root, "fullname");
+	w->email = dup_str(root, "email");
+	orgs = json_object_get(root, "orgs");
+	n = json_is_array(orgs) ? json_array_size(orgs) : 0;
+	if (n && !(w->orgs.items = calloc(n, sizeof(char *))))
+		goto fail;
+	for (i = 0; i < n; i++) {
+		char *name = dup_str(json_array_get(orgs, i), "name");
+
+		if (name)
+			w->orgs.items[w->orgs.count++] = name;
+	}
+	auth = json_object_get(root, "auth");
+	at = json_is_object(auth) ? json_object_get(auth, "accessToken") : NULL;
+	if (json_is_object(at)) {
+		w->token_role = dup_str(at, "role");
+		w->token_name = dup_str(at, "displayName");
+		fg = json_object_get(at, "fineGrained");
+		if (json_is_object(fg) && json_is_boolean(json_object_get(fg, "canReadGatedRepos")))
+			w->can_read_gated = json_is_true(json_object_get(fg, "canReadGatedRepos"));
+	}
+	if (!w->name)
+		goto fail;
+	json_decref(root);
+	*out = w;
+	return HF_OK;
+fail:
+	rc = HF_ENOMEM;
+	json_decref(root);
+	hf_whoami_free(w);
+	return rc;
+}
+
+int hf_whoami_get(hf_client *c, const char *token, hf_whoami **out)
+{
+	hf__http_response resp = HF__HTTP_RESPONSE_INIT;
+	hf__http_request req;
+	hf_token_source source = HF_TOKEN_SOURCE_EXPLICIT;
+	char *tok = NULL, *url = NULL;
+	size_t n;
+	int rc;
+
+	if (!c || !out)
+		return HF_EINVAL;
+	*out = NULL;
+	hf__error_clear(c);
+	rc = hf_token_resolve(c, token, &tok, &source);
+	if (rc)
+		return rc;
+	if (!tok)
+		return hf__error_set(c, HF_ENOTOKEN, "run 'hf auth login' or set HF_TOKEN",
+				     "not logged in: no token found");
+	n = strlen(c->endpoint) + sizeof("/api/whoami-v2");
+	url = malloc(n);
+	if (!url) {
+		rc = hf__error_set(c, HF_ENOMEM, NULL, "out of memory");
+		goto done;
+	}
+	memcpy(url, c->endpoint, strlen(c->endpoint));
+	memcpy(url + strlen(c->endpoint), "/api/whoami-v2", sizeof("/api/whoami-v2"));
+	memset(&req, 0, sizeof(req));
+	req.url = url;
+	req.token = tok;
+	req.timeout_s = c->cfg.download_timeout;
+	rc = hf__http_perform(c, &req, &resp);
+	if (rc)
+		goto done;
+	if (resp.status != 200) {
+		rc = hf__hub_error(c, &resp, url, source);
+		if (resp.status == 429)
+			hf__error_set(c, HF_ERATELIMIT, "wait a few minutes before asking again",
+				      "the Hub's whoami endpoint is strictly rate limited (429)");
+		goto done;
+	}
+	rc = parse_whoami(resp.body.data, resp.body.len, out);
+	if (rc == HF_EPROTOCOL)
+		hf__error_set(c, rc, "check HF_ENDPOINT: it should be a Hugging Face Hub",
+			      "unexpected reply from '%s': not a whoami record", url);
+	else if (rc)
+		hf__error_set(c, rc, NULL, "out of memory");
+done:
+	hf__http_response_dispose(&resp);
+	hf_free_secret(tok);
+	free(url);
+	return rc;
+}
+
+void hf_whoami_free(hf_whoami *w)
+{
+	if (!w)
+		return;
+	free(w->type);
+	free(w->name);
+	free(w->fullname);
+	free(w->email);
+	hf_strlist_dispose(&w->orgs);
+	free(w->token_role);
+	free(w->token_name);
+	free(w);
+}

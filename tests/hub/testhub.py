@@ -1,0 +1,935 @@
+#!/usr/bin/env python3
+"""testhub: a local fake Hugging Face Hub for integration tests.
+
+Standard library only (python >= 3.11).  Started by tests on a loopback
+address; a second instance (``--name cdn --fail-on-auth``, usually on
+127.0.0.2) plays the CDN that must never see a token.
+
+    python3 tests/hub/testhub.py --port 0 [--host 127.0.0.1] \
+        [--tls-cert CERT --tls-key KEY] --log FILE.jsonl \
+        [--config CONFIG.json] [--ready-file PATH] [--name hub] [--fail-on-auth] \
+        [--exit-with-parent] [--verbose]
+
+Once listening it writes ``{"port": N, "url": "http://127.0.0.1:N"}`` to
+--ready-file (atomically) and prints the same JSON as one line on stdout.
+
+Layout of this file
+  * DEFAULT_TOKENS / token_hash        - identities and the log's token hash
+  * State                              - config, tokens, repos, faults, log
+  * ROUTES                             - the one routing table
+  * route handlers (h_*)               - one function per endpoint
+  * Handler                            - HTTP plumbing, faults, Range, logging
+  * main()
+
+Config file (JSON, every key optional):
+  {"name": "hub", "fail_on_auth": false,
+   "tokens": {"hf_...": {"user": "dave", "email": "...", "orgs": [...],
+                         "role": "read", "displayName": "..."}},
+   "faults": [FAULT, ...],
+   "repos": [{"id": "acme/tiny", "type": "model", "sha": "<40hex>",
+              "files": {"config.json": "{}"}, "private": false,
+              "gated": false, "revisions": {"main": "<40hex>"}}],
+   "routes": [{"method": "GET", "path": "/exact" | "match": "regex",
+               "status": 200, "headers": {...},
+               "body": "text" | "body_b64": "..." | "json": {...}}],
+   "repo_not_found_anonymous_status": 404}
+
+FAULT: {"match": "regex, re.search on path+query", "method": "GET" (optional),
+        "times": N | null (always), "after": K (let the first K matches pass),
+        "delay": seconds (optional, on any action), "action": ACTION, ...}
+  Every fault that matches a request fires (so "delay" + "truncate" combine);
+  "hits" counts matches, "fired" counts firings (GET /__control/faults).
+  ACTION                       arguments (defaults)
+  status                       "status" (503), "headers" {}, "body" | "json" | "body_b64"
+  delay                        "seconds" - sleep before replying, then reply normally
+  drop                         close the connection without any reply
+  truncate                     "bytes" K (half): full Content-Length, K bytes, FIN
+  reset                        "bytes" K (half): K bytes then RST (SO_LINGER 0)
+  corrupt                      "offset" (middle), "count" (1): XOR 0xFF, same length
+  ignore_range                 only with Range: answer 200 with the full body
+  wrong_range                  only with Range: 206 whose Content-Range starts at
+                               "start" (0, or 1 when 0 was asked), body to match
+  slow                         "chunk" (1) bytes every "interval" (0.5) s
+  Range/206/416 is applied to "rangeable" bodies (config routes with status 200).
+
+Control endpoints (never logged, never faulted, never auth-checked):
+  POST /__control/faults  [FAULT...] (or {"faults": [...]}): replace the list
+  GET  /__control/faults  current faults with hits/fired
+  POST /__control/reset   drop faults and clear the log ({"log": false} keeps it)
+  POST /__control/clear_log
+  GET  /__control/log     JSON array of the log entries
+  POST /__control/config  merge config keys (tokens, repos, routes, faults, ...)
+  GET  /__control/ping
+
+Log (JSONL, one object per request, written and flushed before the reply):
+  time, seq, server, conn (connection number: keep-alive reuse), tls, method,
+  path (with query), host, auth (token_hash of the credential or null),
+  auth_scheme ("Bearer", other scheme, "malformed", or null), cookie (bool),
+  range, user_agent, headers (Authorization/Cookie values "<redacted>"),
+  status (null for drop), faults (actions fired, if any),
+  violation ("authorization-received" | "token-in-url" | "token-in-header:<h>")
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import hashlib
+import http.server
+import json
+import os
+import re
+import signal
+import socket
+import ssl
+import struct
+import sys
+import threading
+import time
+import urllib.parse
+
+# --------------------------------------------------------------------------
+# Identities
+# --------------------------------------------------------------------------
+
+READ_TOKEN = "hf_testReadToken0000000000000000000wxyz"
+WRITE_TOKEN = "hf_testWriteToken000000000000000000abcd"
+FINE_TOKEN = "hf_testFineGrained00000000000000000fine"
+NOORGS_TOKEN = "hf_testNoOrgsToken00000000000000000carl"
+
+INVALID_CREDENTIALS = "Invalid credentials in Authorization header"
+
+_ALICE = {"user": "alice", "email": "alice@example.com", "fullname": "Alice Example",
+          "orgs": ["acme", "research"]}
+
+DEFAULT_TOKENS = {
+    READ_TOKEN: dict(_ALICE, role="read", displayName="alice-laptop"),
+    WRITE_TOKEN: dict(_ALICE, role="write", displayName="alice-write"),
+    FINE_TOKEN: {
+        "user": "bob", "email": "bob@example.com", "fullname": "Bob Builder", "orgs": [],
+        "role": "fineGrained", "displayName": "bob-ci",
+        "fineGrained": {
+            "canReadGatedRepos": True,
+            "global": [],
+            "scoped": [{
+                "entity": {"_id": "b0b000000000000000000001", "type": "user", "name": "bob"},
+                "permissions": ["repo.content.read"],
+            }],
+        },
+    },
+    NOORGS_TOKEN: {"user": "carl", "email": None, "fullname": "Carl", "orgs": [],
+                   "role": "read", "displayName": "carl"},
+}
+
+
+def token_hash(tok) -> str:
+    """First 12 hex chars of sha256(token); what the log records instead of a token."""
+    if isinstance(tok, str):
+        tok = tok.encode("utf-8", "surrogateescape")
+    return hashlib.sha256(tok).hexdigest()[:12]
+
+
+def _hexid(s: str, n: int = 24) -> str:
+    return hashlib.sha1(s.encode()).hexdigest()[:n]
+
+
+# --------------------------------------------------------------------------
+# Server state (config, faults, log)
+# --------------------------------------------------------------------------
+
+REPO_TYPES = {"model": "models", "dataset": "datasets", "space": "spaces"}
+PLURAL_TO_TYPE = {v: k for k, v in REPO_TYPES.items()}
+
+
+class State:
+    def __init__(self, name="hub", log_path=None, fail_on_auth=False):
+        self.name = name
+        self.fail_on_auth = fail_on_auth
+        self.base_url = ""
+        self.lock = threading.RLock()
+        self.log_path = log_path
+        self.log_file = open(log_path, "a", encoding="utf-8") if log_path else None
+        self.log_entries: list[dict] = []
+        self.req_counter = 0
+        self.conn_counter = 0
+        self.tokens: dict[str, dict] = dict(DEFAULT_TOKENS)
+        self.repos: dict[tuple[str, str], dict] = {}
+        self.routes: list[dict] = []
+        self.faults: list[dict] = []
+        self.options: dict = {}
+
+    # -- config ---------------------------------------------------------
+    def apply_config(self, cfg: dict, replace=False):
+        with self.lock:
+            if "name" in cfg:
+                self.name = cfg["name"]
+            if "fail_on_auth" in cfg:
+                self.fail_on_auth = bool(cfg["fail_on_auth"])
+            if "tokens" in cfg:
+                toks = cfg["tokens"]
+                if isinstance(toks, list):  # [{"token": ..., ...}]
+                    toks = {t["token"]: {k: v for k, v in t.items() if k != "token"} for t in toks}
+                if replace:
+                    self.tokens = dict(DEFAULT_TOKENS)
+                self.tokens.update(toks)
+            if "repos" in cfg:
+                if replace:
+                    self.repos = {}
+                for r in cfg["repos"]:
+                    self.add_repo(r)
+            if "routes" in cfg:
+                # routes always replace the previous list
+                self.routes = [self._compile_route(r) for r in cfg["routes"]]
+            if "faults" in cfg:
+                self.set_faults(cfg["faults"])
+            for k, v in cfg.items():
+                if k not in ("name", "fail_on_auth", "tokens", "repos", "routes", "faults"):
+                    self.options[k] = v
+
+    def add_repo(self, r: dict):
+        """Hook for fixtures: register one repo (dict as in the config file)."""
+        r = dict(r)
+        r.setdefault("type", "model")
+        if r["type"] not in REPO_TYPES:
+            raise ValueError(f"bad repo type {r['type']!r}")
+        r.setdefault("sha", hashlib.sha1(("commit:" + r["id"]).encode()).hexdigest())
+        r.setdefault("files", {})
+        r.setdefault("private", False)
+        r.setdefault("gated", False)
+        revs = dict(r.get("revisions") or {})
+        revs.setdefault("main", r["sha"])
+        r["revisions"] = revs
+        self.repos[(r["type"], r["id"])] = r
+
+    @staticmethod
+    def _compile_route(r: dict) -> dict:
+        r = dict(r)
+        if "path" in r:
+            r["_re"] = re.compile(re.escape(r["path"]) + r"\Z")
+        else:
+            r["_re"] = re.compile(r.get("match", r"\A\Z"))
+        return r
+
+    def set_faults(self, faults):
+        with self.lock:
+            out = []
+            for f in faults or []:
+                f = dict(f)
+                f["_re"] = re.compile(f.get("match", ""))
+                f["hits"] = 0
+                f["fired"] = 0
+                out.append(f)
+            self.faults = out
+
+    def faults_public(self):
+        with self.lock:
+            return [{k: v for k, v in f.items() if not k.startswith("_")} for f in self.faults]
+
+    def reset(self, clear_log=True):
+        with self.lock:
+            self.faults = []
+            if clear_log:
+                self.clear_log()
+
+    def pick_faults(self, method: str, path: str, has_range: bool) -> list[dict]:
+        """Return the faults that fire for this request (consuming their counts)."""
+        fired = []
+        with self.lock:
+            for f in self.faults:
+                if f.get("method") and f["method"].upper() != method:
+                    continue
+                if not f["_re"].search(path):
+                    continue
+                if f.get("action") in ("ignore_range", "wrong_range") and not has_range:
+                    continue
+                f["hits"] += 1
+                if f["hits"] <= int(f.get("after") or 0):
+                    continue
+                times = f.get("times")
+                if times is not None and f["fired"] >= int(times):
+                    continue
+                f["fired"] += 1
+                fired.append(f)
+        return fired
+
+    # -- log ------------------------------------------------------------
+    def next_conn(self) -> int:
+        with self.lock:
+            self.conn_counter += 1
+            return self.conn_counter
+
+    def log(self, entry: dict):
+        with self.lock:
+            self.req_counter += 1
+            entry["seq"] = self.req_counter
+            self.log_entries.append(entry)
+            if self.log_file:
+                self.log_file.write(json.dumps(entry, sort_keys=True) + "\n")
+                self.log_file.flush()
+
+    def clear_log(self):
+        with self.lock:
+            self.log_entries = []
+            if self.log_file:
+                self.log_file.seek(0)
+                self.log_file.truncate()
+                self.log_file.flush()
+
+    def close(self):
+        with self.lock:
+            if self.log_file:
+                self.log_file.close()
+                self.log_file = None
+
+
+# --------------------------------------------------------------------------
+# Request / response objects
+# --------------------------------------------------------------------------
+
+class Request:
+    def __init__(self, method, target, headers, body, state):
+        self.method = method
+        self.target = target  # path + query, as sent
+        parsed = urllib.parse.urlsplit(target)
+        self.path = parsed.path
+        self.query = urllib.parse.parse_qs(parsed.query, keep_blank_values=True)
+        self.headers = headers
+        self.body = body
+        self.state = state
+        self.match = None
+        self.auth_header = headers.get("Authorization")
+        self.auth_scheme = None
+        self.token = None
+        if self.auth_header is not None:
+            parts = self.auth_header.strip().split(None, 1)
+            if len(parts) == 2:
+                self.auth_scheme, self.token = parts[0], parts[1].strip()
+            else:
+                self.auth_scheme, self.token = "malformed", self.auth_header.strip()
+        self.identity = None
+        if self.auth_scheme is not None and self.auth_scheme.lower() == "bearer":
+            self.identity = state.tokens.get(self.token)
+
+    @property
+    def authenticated(self) -> bool:
+        return self.identity is not None
+
+    @property
+    def bad_credentials(self) -> bool:
+        """An Authorization header was sent but does not name a known token."""
+        return self.auth_header is not None and self.identity is None
+
+
+class Response:
+    def __init__(self, status=200, body=b"", headers=None, rangeable=False):
+        self.status = status
+        if isinstance(body, str):
+            body = body.encode("utf-8")
+        self.body = body
+        self.headers = list((headers or {}).items()) if isinstance(headers, dict) else list(headers or [])
+        self.rangeable = rangeable
+
+    def header(self, name):
+        for k, v in self.headers:
+            if k.lower() == name.lower():
+                return v
+        return None
+
+    def set_header(self, name, value):
+        self.headers = [(k, v) for k, v in self.headers if k.lower() != name.lower()]
+        if value is not None:
+            self.headers.append((name, value))
+
+
+def json_response(obj, status=200, headers=None) -> Response:
+    h = {"Content-Type": "application/json; charset=utf-8"}
+    h.update(headers or {})
+    return Response(status, json.dumps(obj, separators=(",", ":")), h)
+
+
+def error_response(status, message, code=None, headers=None) -> Response:
+    h = {"X-Error-Message": message}
+    if code:
+        h["X-Error-Code"] = code
+    h.update(headers or {})
+    return json_response({"error": message}, status, h)
+
+
+def invalid_credentials() -> Response:
+    return error_response(401, INVALID_CREDENTIALS)
+
+
+# --------------------------------------------------------------------------
+# Route handlers
+# --------------------------------------------------------------------------
+
+def h_whoami(req: Request) -> Response:
+    ident = req.identity
+    if ident is None:
+        return invalid_credentials()
+    user = ident["user"]
+    body = {
+        "type": "user",
+        "id": _hexid("user:" + user),
+        "name": user,
+        "fullname": ident.get("fullname", user),
+    }
+    if ident.get("email") is not None:
+        body["email"] = ident["email"]
+        body["emailVerified"] = True
+    body.update({
+        "canPay": False,
+        "isPro": False,
+        "periodEnd": None,
+        "avatarUrl": f"/avatars/{_hexid('avatar:' + user, 32)}.svg",
+        "orgs": [{
+            "type": "org", "id": _hexid("org:" + o), "name": o, "fullname": o.title(),
+            "email": None, "canPay": False, "isEnterprise": False,
+            "avatarUrl": f"/avatars/{_hexid('avatar:' + o, 32)}.svg", "roleInOrg": "read",
+        } for o in ident.get("orgs", [])],
+    })
+    if ident.get("auth_type", "access_token") == "oauth":
+        body["auth"] = {"type": "oauth", "expiresAt": "2099-01-01T00:00:00.000Z"}
+    else:
+        tok = {"role": ident.get("role", "read"), "createdAt": "2026-01-01T00:00:00.000Z"}
+        if ident.get("displayName") is not None:
+            tok = {"displayName": ident["displayName"], **tok}
+        if ident.get("fineGrained") is not None:
+            tok["fineGrained"] = ident["fineGrained"]
+        body["auth"] = {"type": "access_token", "accessToken": tok}
+    return json_response(body)
+
+
+def _can_see(req: Request, repo: dict) -> bool:
+    if not repo.get("private"):
+        return True
+    ident = req.identity
+    if ident is None:
+        return False
+    ns = repo["id"].split("/")[0] if "/" in repo["id"] else None
+    allowed = set(repo.get("allowed_users") or [])
+    return ident["user"] == ns or ns in ident.get("orgs", []) or ident["user"] in allowed
+
+
+def h_repo_info(req: Request) -> Response:
+    if req.bad_credentials:
+        return invalid_credentials()
+    rtype = PLURAL_TO_TYPE[req.match.group("plural")]
+    rest = req.match.group("rest")
+    rev = None
+    if "/revision/" in rest:
+        rest, rev = rest.split("/revision/", 1)
+        rev = urllib.parse.unquote(rev)
+    repo = req.state.repos.get((rtype, rest))
+    if repo is None or not _can_see(req, repo):
+        if req.identity is None:
+            status = int(req.state.options.get("repo_not_found_anonymous_status", 404))
+        else:
+            status = 404
+        msg = "Invalid username or password." if status == 401 else "Repository not found"
+        return error_response(status, msg, "RepoNotFound")
+    sha = repo["sha"]
+    if rev is not None:
+        if re.fullmatch(r"[0-9a-f]{40}", rev) and rev in (repo["sha"], *repo["revisions"].values()):
+            sha = rev
+        elif rev in repo["revisions"]:
+            sha = repo["revisions"][rev]
+        else:
+            return error_response(404, f"Invalid rev id: {rev}", "RevisionNotFound")
+    ns = repo["id"].split("/")[0] if "/" in repo["id"] else None
+    body = {
+        "_id": _hexid("repo:" + repo["id"]),
+        "id": repo["id"],
+    }
+    if rtype == "model":
+        body["modelId"] = repo["id"]
+    body.update({
+        "author": ns,
+        "sha": sha,
+        "lastModified": "2026-01-01T00:00:00.000Z",
+        "createdAt": "2026-01-01T00:00:00.000Z",
+        "private": bool(repo.get("private")),
+        "gated": repo.get("gated") or False,
+        "disabled": False,
+        "downloads": 0,
+        "likes": 0,
+        "tags": list(repo.get("tags") or []),
+        "siblings": [{"rfilename": f} for f in sorted(repo["files"])],
+    })
+    return json_response(body)
+
+
+def h_not_found(req: Request) -> Response:
+    return error_response(404, "Not Found")
+
+
+# The routing table: (methods, path regex matched with fullmatch on the URL
+# path without query, handler).  GET routes also answer HEAD.
+# Later: /{prefix}{repo}/resolve/{rev}/{file}, /api/{type}s/{repo}/tree/...,
+# /api/resolve-cache/..., /api/{type}s/{repo}/xet-read-token/{rev}.
+ROUTES = [
+    (("GET",), r"/api/whoami-v2", h_whoami),
+    (("GET",), r"/api/(?P<plural>models|datasets|spaces)/(?P<rest>[^/]+(?:/[^/]+)?(?:/revision/.+)?)",
+     h_repo_info),
+]
+_COMPILED_ROUTES = [(m, re.compile(p), h) for m, p, h in ROUTES]
+
+
+def config_route_response(route: dict, req: Request) -> Response:
+    body = b""
+    if "json" in route:
+        body = json.dumps(route["json"]).encode()
+    elif "body_b64" in route:
+        body = base64.b64decode(route["body_b64"])
+    elif "body" in route:
+        body = route["body"].replace("{{url}}", req.state.base_url).encode("utf-8")
+    headers = {}
+    if "json" in route:
+        headers["Content-Type"] = "application/json; charset=utf-8"
+    for k, v in (route.get("headers") or {}).items():
+        headers[k] = str(v).replace("{{url}}", req.state.base_url)
+    status = int(route.get("status", 200))
+    return Response(status, body, headers, rangeable=route.get("rangeable", status == 200))
+
+
+def dispatch(req: Request) -> Response:
+    method = "GET" if req.method == "HEAD" else req.method
+    for route in req.state.routes:  # config routes win over built-ins
+        if route.get("method", "GET").upper() not in (method, req.method):
+            continue
+        target = req.target if route.get("match_query") else req.path
+        if route["_re"].search(target) if "match" in route else route["_re"].match(target):
+            return config_route_response(route, req)
+    for methods, rx, handler in _COMPILED_ROUTES:
+        m = rx.fullmatch(req.path)
+        if m and method in methods:
+            req.match = m
+            return handler(req)
+    return h_not_found(req)
+
+
+# --------------------------------------------------------------------------
+# Range
+# --------------------------------------------------------------------------
+
+_RANGE_RE = re.compile(r"\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*\Z")
+
+
+def parse_range(value: str, size: int):
+    """Return (start, end_inclusive), "unsatisfiable", or None (ignore header)."""
+    m = _RANGE_RE.match(value or "")
+    if not m:
+        return None
+    a, b = m.group(1), m.group(2)
+    if a == "" and b == "":
+        return None
+    if a == "":
+        n = int(b)
+        if n == 0:
+            return "unsatisfiable"
+        return (max(0, size - n), size - 1) if size else "unsatisfiable"
+    start = int(a)
+    if b != "" and int(b) < start:
+        return None  # syntactically invalid: ignore the header
+    if start >= size:
+        return "unsatisfiable"
+    end = int(b) if b != "" else size - 1
+    return (start, min(end, size - 1))
+
+
+# --------------------------------------------------------------------------
+# HTTP plumbing
+# --------------------------------------------------------------------------
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "testhub/1.0"
+    sys_version = ""
+    timeout = 60  # idle keep-alive connections
+
+    # -- connection setup (TLS handshake in the worker thread) ----------
+    def setup(self):
+        self.conn_id = self.server.state.next_conn()
+        ctx = self.server.ssl_context
+        if ctx is not None:
+            self.request.settimeout(10)
+            self.request = ctx.wrap_socket(self.request, server_side=True)
+        super().setup()
+
+    def finish(self):
+        try:
+            super().finish()
+        finally:
+            if self.server.ssl_context is not None:
+                # the server closes only the raw socket it accepted (now
+                # detached); close the TLS socket ourselves, FIN first.
+                try:
+                    self.request.shutdown(socket.SHUT_WR)
+                except OSError:
+                    pass
+                try:
+                    self.request.close()
+                except OSError:
+                    pass
+
+    def log_message(self, fmt, *args):
+        if self.server.verbose:
+            sys.stderr.write("testhub[%s]: %s\n" % (self.server.state.name, fmt % args))
+
+    # -- request handling -----------------------------------------------
+    def do_GET(self):
+        self.handle_any()
+
+    do_HEAD = do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_GET
+
+    def read_body(self) -> bytes:
+        te = (self.headers.get("Transfer-Encoding") or "").lower()
+        if "chunked" in te:
+            out = bytearray()
+            while True:
+                line = self.rfile.readline(65537)
+                size = int(line.split(b";")[0].strip() or b"0", 16)
+                if size == 0:
+                    while self.rfile.readline(65537) not in (b"\r\n", b"\n", b""):
+                        pass
+                    return bytes(out)
+                out += self.rfile.read(size)
+                self.rfile.readline(65537)
+        n = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(n) if n > 0 else b""
+
+    def handle_any(self):
+        state = self.server.state
+        body = self.read_body()
+        if self.path.startswith("/__control/"):
+            return self.handle_control(body)
+        req = Request(self.command, self.path, self.headers, body, state)
+        entry = {
+            "time": time.time(),
+            "server": state.name,
+            "conn": self.conn_id,
+            "tls": self.server.ssl_context is not None,
+            "method": self.command,
+            "path": self.path,
+            "host": self.headers.get("Host"),
+            "auth": token_hash(req.token) if req.token is not None else None,
+            "auth_scheme": req.auth_scheme,
+            "cookie": self.headers.get("Cookie") is not None,
+            "range": self.headers.get("Range"),
+            "user_agent": self.headers.get("User-Agent"),
+            "headers": self._redacted_headers(),
+        }
+        leak = self._token_leak(req)
+        if leak:
+            entry["violation"] = leak
+
+        if state.fail_on_auth and (req.auth_header is not None
+                                   or self.headers.get("Cookie") is not None):
+            entry["violation"] = "authorization-received"
+            resp = error_response(400, "Authorization must not be sent to this server")
+            faults = []
+        else:
+            faults = state.pick_faults(self.command, self.path, self.headers.get("Range") is not None)
+            resp = None
+            for f in faults:
+                if f.get("action") == "status":
+                    resp = self._fault_status(f)
+                    break
+            if resp is None:
+                try:
+                    resp = dispatch(req)
+                except Exception as e:  # a bug in the hub: make it visible
+                    import traceback
+                    traceback.print_exc()
+                    resp = error_response(500, f"testhub internal error: {e!r}")
+        self.send_response_obj(req, resp, faults, entry)
+
+    def _redacted_headers(self) -> dict:
+        out = {}
+        for k, v in self.headers.items():
+            if k.lower() in ("authorization", "cookie", "proxy-authorization"):
+                v = "<redacted>"
+            out[k] = v
+        return out
+
+    def _token_leak(self, req):
+        toks = [t for t in self.server.state.tokens if t]
+        for t in toks:
+            if t in self.path or urllib.parse.quote(t) in self.path:
+                return "token-in-url"
+            for k, v in self.headers.items():
+                if k.lower() != "authorization" and t in v:
+                    return "token-in-header:" + k.lower()
+        return None
+
+    @staticmethod
+    def _fault_status(f) -> Response:
+        code = int(f.get("status", f.get("code", 503)))
+        headers = dict(f.get("headers") or {})
+        if "json" in f:
+            body = json.dumps(f["json"])
+            headers.setdefault("Content-Type", "application/json; charset=utf-8")
+        elif "body_b64" in f:
+            body = base64.b64decode(f["body_b64"])
+        elif "body" in f:
+            body = f["body"]
+        else:
+            body = json.dumps({"error": f"injected {code}"})
+            headers.setdefault("Content-Type", "application/json; charset=utf-8")
+        return Response(code, body, headers)
+
+    # -- sending ----------------------------------------------------------
+    def send_response_obj(self, req, resp: Response, faults, entry):
+        acts = {}
+        for f in faults:
+            acts.setdefault(f.get("action"), f)
+        delay = sum(float(f.get("seconds", f.get("delay", 0)) or 0)
+                    for f in faults if f.get("action") == "delay")
+        delay += sum(float(f.get("delay") or 0) for f in faults if f.get("action") != "delay")
+
+        status, body = resp.status, resp.body
+        headers = list(resp.headers)
+        rng = self.headers.get("Range")
+        if resp.rangeable and status == 200:
+            headers.append(("Accept-Ranges", "bytes"))
+            if rng is not None and "ignore_range" not in acts:
+                size = len(body)
+                r = parse_range(rng, size)
+                if r == "unsatisfiable":
+                    status, body = 416, b""
+                    headers.append(("Content-Range", f"bytes */{size}"))
+                elif r is not None:
+                    start, end = r
+                    if "wrong_range" in acts:
+                        f = acts["wrong_range"]
+                        ws = f.get("start")
+                        if ws is None:
+                            ws = 0 if start != 0 else min(1, max(0, size - 1))
+                        ws = int(ws)
+                        end = max(ws, end) if ws < size else ws
+                        start = ws
+                    status = 206
+                    body = body[start:end + 1] if start < size else b""
+                    headers.append(("Content-Range", f"bytes {start}-{end}/{size}"))
+        if "corrupt" in acts and body:
+            f = acts["corrupt"]
+            b = bytearray(body)
+            off = int(f.get("offset", len(b) // 2))
+            cnt = int(f.get("count", 1))
+            for i in range(max(0, off), min(len(b), off + cnt)):
+                b[i] ^= 0xFF
+            body = bytes(b)
+
+        entry["status"] = status
+        if faults:
+            entry["faults"] = [f.get("action") for f in faults]
+        if "drop" in acts:
+            entry["status"] = None
+        self.server.state.log(entry)
+
+        if delay > 0:
+            time.sleep(delay)
+        if "drop" in acts:
+            self.close_connection = True
+            return
+
+        # status line and headers
+        self.send_response_only(status)
+        seen = set()
+        for k, v in headers:
+            seen.add(k.lower())
+            self.send_header(k, v)
+        if "content-length" not in seen:
+            self.send_header("Content-Length", str(len(body)))
+        if "x-request-id" not in seen:
+            self.send_header("X-Request-Id", f"Root=1-testhub-{entry['seq']}")
+        self.send_header("Date", self.date_time_string())
+        if "truncate" in acts or "reset" in acts:
+            self.send_header("Connection", "close")
+        self.end_headers()
+
+        if self.command == "HEAD" or status in (204, 304) or 100 <= status < 200:
+            return
+        if "truncate" in acts or "reset" in acts:
+            f = acts.get("truncate") or acts["reset"]
+            k = int(f.get("bytes", len(body) // 2))
+            self.wfile.write(body[:k])
+            self.wfile.flush()
+            self.close_connection = True
+            if "reset" in acts:
+                time.sleep(float(f.get("linger", 0.05)))
+                self._rst()
+            return
+        if "slow" in acts:
+            f = acts["slow"]
+            chunk = max(1, int(f.get("chunk", 1)))
+            interval = float(f.get("interval", 0.5))
+            for i in range(0, len(body), chunk):
+                self.wfile.write(body[i:i + chunk])
+                self.wfile.flush()
+                time.sleep(interval)
+            return
+        self.wfile.write(body)
+        self.wfile.flush()
+
+    def _rst(self):
+        sock = self.connection
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            fd = sock.detach()
+            os.close(fd)
+        except OSError:
+            pass
+
+    # -- control endpoints (never logged, never faulted) -------------------
+    def handle_control(self, body: bytes):
+        state = self.server.state
+        path = urllib.parse.urlsplit(self.path).path
+        try:
+            data = json.loads(body) if body.strip() else None
+        except ValueError as e:
+            return self._send_plain(json_response({"error": f"bad json: {e}"}, 400))
+        m = self.command
+        if path == "/__control/faults" and m == "POST":
+            state.set_faults(data if isinstance(data, list) else (data or {}).get("faults", []))
+            resp = json_response({"ok": True, "faults": state.faults_public()})
+        elif path == "/__control/faults" and m == "GET":
+            resp = json_response(state.faults_public())
+        elif path == "/__control/reset" and m == "POST":
+            state.reset(clear_log=not (isinstance(data, dict) and data.get("log") is False))
+            resp = json_response({"ok": True})
+        elif path == "/__control/clear_log" and m == "POST":
+            state.clear_log()
+            resp = json_response({"ok": True})
+        elif path == "/__control/log" and m == "GET":
+            with state.lock:
+                resp = json_response(list(state.log_entries))
+        elif path == "/__control/config" and m == "POST":
+            try:
+                state.apply_config(data or {})
+            except (ValueError, KeyError, TypeError, re.error) as e:
+                return self._send_plain(json_response({"error": str(e)}, 400))
+            resp = json_response({"ok": True})
+        elif path == "/__control/ping":
+            resp = json_response({"ok": True, "name": state.name, "url": state.base_url})
+        else:
+            resp = json_response({"error": "unknown control endpoint"}, 404)
+        self._send_plain(resp)
+
+    def _send_plain(self, resp: Response):
+        self.send_response_only(resp.status)
+        for k, v in resp.headers:
+            self.send_header(k, v)
+        self.send_header("Content-Length", str(len(resp.body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(resp.body)
+        self.wfile.flush()
+
+    def send_error(self, code, message=None, explain=None):
+        # Malformed request lines etc.: answer JSON with a Content-Length.
+        self.close_connection = True
+        body = json.dumps({"error": message or str(code)}).encode()
+        try:
+            self.send_response_only(code)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Connection", "close")
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+        except OSError:
+            pass
+
+
+class Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 128
+
+    def __init__(self, addr, state, ssl_context=None, verbose=False):
+        self.state = state
+        self.ssl_context = ssl_context
+        self.verbose = verbose
+        super().__init__(addr, Handler)
+
+    def handle_error(self, request, client_address):
+        exc = sys.exc_info()[1]
+        if isinstance(exc, (ConnectionError, ssl.SSLError, TimeoutError, socket.timeout, BrokenPipeError)):
+            if self.verbose:
+                sys.stderr.write(f"testhub[{self.state.name}]: {client_address}: {exc!r}\n")
+            return
+        super().handle_error(request, client_address)
+
+
+def write_ready(path, info):
+    tmp = f"{path}.tmp.{os.getpid()}"
+    with open(tmp, "w", encoding="utf-8") as f:
+        json.dump(info, f)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description="Fake Hugging Face Hub for tests")
+    ap.add_argument("--port", type=int, default=0)
+    ap.add_argument("--host", default="127.0.0.1")
+    ap.add_argument("--tls-cert")
+    ap.add_argument("--tls-key")
+    ap.add_argument("--log", required=True, help="JSONL request log")
+    ap.add_argument("--config", help="JSON config file")
+    ap.add_argument("--ready-file")
+    ap.add_argument("--name", default=None, help='server name in the log (default "hub")')
+    ap.add_argument("--fail-on-auth", action="store_true",
+                    help="answer 400 and flag any request carrying Authorization/Cookie")
+    ap.add_argument("--exit-with-parent", action="store_true",
+                    help="exit when the parent process goes away (no leaked hubs)")
+    ap.add_argument("--verbose", action="store_true")
+    args = ap.parse_args(argv)
+
+    state = State(name=args.name or "hub", log_path=args.log, fail_on_auth=args.fail_on_auth)
+    if args.config:
+        with open(args.config, encoding="utf-8") as f:
+            state.apply_config(json.load(f))
+    if args.name:
+        state.name = args.name
+    if args.fail_on_auth:
+        state.fail_on_auth = True
+
+    ctx = None
+    if args.tls_cert or args.tls_key:
+        if not (args.tls_cert and args.tls_key):
+            ap.error("--tls-cert and --tls-key go together")
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(args.tls_cert, args.tls_key)
+
+    server = Server((args.host, args.port), state, ctx, args.verbose)
+    port = server.server_address[1]
+    scheme = "https" if ctx else "http"
+    state.base_url = f"{scheme}://{args.host}:{port}"
+    info = {"port": port, "url": state.base_url, "name": state.name, "pid": os.getpid()}
+
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+
+    t = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
+    t.start()
+    if args.ready_file:
+        write_ready(args.ready_file, info)
+    sys.stdout.write(json.dumps(info) + "\n")
+    sys.stdout.flush()
+
+    parent = os.getppid()
+    while not stop.wait(0.5):
+        if args.exit_with_parent and os.getppid() != parent:
+            break
+    server.shutdown()
+    server.server_close()
+    state.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
