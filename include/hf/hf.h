@@ -11,5 +11,6 @@
 #include "client.h"
 #include "auth.h"
 #include "dotenv.h"
+#include "download.h"
 
 #endif

@@ -61,6 +61,8 @@ const char *cli_ok_mark(void);
 void cli_error_line(const char *msg, const char *hint);
 /* Print the client's last error; returns the exit code for it. */
 int cli_fail(hf_client *client, int rc);
+/* Decimal human size: "2.5 GB". */
+void cli_format_size(char *out, size_t len, double bytes);
 /* Print "Warning: ..." to stderr. */
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Write s as a JSON string literal (with quotes) to out. */
@@ -99,6 +101,7 @@ int cmd_auth_list(int argc, char **argv);
 int cmd_auth_switch(int argc, char **argv);
 int cmd_auth_token(int argc, char **argv);
 int cmd_env(int argc, char **argv);
+int cmd_download(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 
 #endif

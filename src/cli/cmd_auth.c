@@ -60,6 +60,26 @@ static int add_git_credential(hf_client *client, const char *token)
 	return 0;
 }
 
+/*
+ * Clean a token in place as the resolver does (hub-protocol.md §1.2): drop
+ * every CR and LF, then strip surrounding white space, so a pasted or piped
+ * "hf_x\r\n" is saved as "hf_x".
+ */
+static void clean_token(char *token)
+{
+	size_t i, n = 0, start = 0;
+
+	for (i = 0; token[i]; i++)
+		if (token[i] != '\r' && token[i] != '\n')
+			token[n++] = token[i];
+	while (n > 0 && strchr(" \t\v\f", token[n - 1]))
+		n--;
+	token[n] = '\0';
+	while (token[start] && strchr(" \t\v\f", token[start]))
+		start++;
+	memmove(token, token + start, n - start + 1);
+}
+
 static int env_token_set(void)
 {
 	const char *v = getenv("HF_TOKEN");
@@ -137,6 +157,13 @@ int cmd_auth_login(int argc, char **argv)
 	}
 	if (!token) {
 		exit_code = cli_fail(client, HF_ENOMEM);
+		goto done;
+	}
+	clean_token(token);
+	if (!*token) {
+		cli_error_line("the token is empty",
+			       "pass the token with --token, on standard input or at the prompt");
+		exit_code = CLI_EXIT_USAGE;
 		goto done;
 	}
 	if (strncmp(token, "api_org", 7) == 0) {

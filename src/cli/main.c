@@ -14,6 +14,7 @@ typedef struct cli_entry {
 
 static const cli_entry commands[] = {
 	{ "auth", cmd_auth, "Manage authentication (login, logout, whoami, status, ...)" },
+	{ "download", cmd_download, "Download files or a whole repository into the cache" },
 	{ "env", cmd_env, "Print information about the environment" },
 	{ "version", cmd_version, "Print the version" },
 	{ "whoami", cmd_auth_whoami, "Show who you are logged in as (same as 'hf auth whoami')" },
@@ -26,6 +27,7 @@ static const cli_entry legacy_commands[] = {
 	{ "logout", cmd_auth_logout, "Log out (hf auth logout)" },
 	{ "whoami", cmd_auth_whoami, "Show who you are logged in as (hf auth whoami)" },
 	{ "auth", cmd_auth, "Manage authentication (hf auth)" },
+	{ "download", cmd_download, "Download files from the Hub (hf download)" },
 	{ "env", cmd_env, "Print information about the environment (hf env)" },
 	{ "version", cmd_version, "Print the version (hf version)" },
 	{ NULL, NULL, NULL }

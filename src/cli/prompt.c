@@ -77,10 +77,6 @@ char *cli_prompt_secret(const char *prompt)
 
 	if (fd < 0)
 		return NULL;
-	if (write(fd, prompt, strlen(prompt)) < 0) {
-		close(fd);
-		return NULL;
-	}
 	tty_fd = fd;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = restore_and_reraise;
@@ -93,7 +89,15 @@ char *cli_prompt_secret(const char *prompt)
 		if (tcsetattr(fd, TCSAFLUSH, &noecho) == 0)
 			tty_echo_off = 1;
 	}
-	line = read_line_fd(fd);
+	/*
+	 * The prompt comes after echo is off (as Python's getpass does): a
+	 * token typed as soon as the prompt shows is neither echoed nor
+	 * discarded by TCSAFLUSH.
+	 */
+	if (write(fd, prompt, strlen(prompt)) < 0)
+		line = NULL;
+	else
+		line = read_line_fd(fd);
 	if (tty_echo_off) {
 		tcsetattr(fd, TCSAFLUSH, &tty_saved);
 		tty_echo_off = 0;

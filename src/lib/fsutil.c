@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -179,4 +180,98 @@ char *hf__path_join(const char *a, const char *b)
 		return NULL;
 	}
 	return hf__buf_detach(&buf);
+}
+
+int hf__mkdirs_under(const char *base, const char *rel, mode_t mode)
+{
+	char *copy = hf__strdup(rel), *seg, *save = NULL;
+	int dfd, rc = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	dfd = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0 && errno == ENOENT) {
+		rc = hf__mkdirs(base, 0777, NULL);
+		dfd = rc ? -1 : open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	}
+	if (dfd < 0) {
+		rc = rc ? rc : -errno;
+		free(copy);
+		return rc;
+	}
+	for (seg = strtok_r(copy, "/", &save); seg; seg = strtok_r(NULL, "/", &save)) {
+		int next;
+
+		if (mkdirat(dfd, seg, mode) != 0 && errno != EEXIST) {
+			rc = -errno;
+			break;
+		}
+		next = openat(dfd, seg, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (next < 0) {
+			rc = errno == ENOTDIR ? -ENOTDIR : -errno;
+			break;
+		}
+		close(dfd);
+		dfd = next;
+	}
+	close(dfd);
+	free(copy);
+	return rc;
+}
+
+int hf__rename_noreplace(const char *tmp, const char *dst)
+{
+	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, dst, RENAME_NOREPLACE) == 0)
+		return 0;
+	if (errno == EEXIST)
+		return -EEXIST;
+	if (errno != EINVAL && errno != ENOSYS)
+		return -errno;
+	/* No RENAME_NOREPLACE here: link() never replaces either. */
+	if (link(tmp, dst) != 0)
+		return -errno;
+	unlink(tmp);
+	return 0;
+}
+
+char *hf__unique_name(const char *prefix, const char *suffix)
+{
+	unsigned char rnd[4];
+	hf__buf b = HF__BUF_INIT;
+
+	if (RAND_bytes(rnd, sizeof(rnd)) != 1)
+		return NULL;
+	if (hf__buf_printf(&b, "%s.%02x%02x%02x%02x.%s", prefix, rnd[0], rnd[1], rnd[2], rnd[3],
+			   suffix) < 0) {
+		hf__buf_dispose(&b);
+		return NULL;
+	}
+	return hf__buf_detach(&b);
+}
+
+int hf__lock_path(const char *path)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0664);
+
+	if (fd < 0)
+		return -errno;
+	/* A shared cache: let the group lock it too, whatever our umask. */
+	(void)fchmod(fd, 0664);
+	while (flock(fd, LOCK_EX) != 0) {
+		if (errno == EINTR)
+			continue;
+		if (errno == ENOLCK || errno == ENOSYS || errno == EOPNOTSUPP)
+			break;
+		close(fd);
+		return -errno;
+	}
+	return fd;
+}
+
+void hf__unlock_fd(int fd)
+{
+	if (fd >= 0) {
+		flock(fd, LOCK_UN);
+		close(fd);
+	}
 }

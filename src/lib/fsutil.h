@@ -37,3 +37,32 @@ char *hf__dirname(const char *path);
 char *hf__path_join(const char *a, const char *b);
 
 #endif
+
+/*
+ * Create the directories of rel (a relative path of '/'-separated
+ * segments) below base, refusing to pass through a symbolic link or a
+ * non-directory below base (-ELOOP / -ENOTDIR): a planted link never
+ * redirects a write. base itself may be a link. Returns 0 or -errno.
+ */
+int hf__mkdirs_under(const char *base, const char *rel, mode_t mode);
+
+/*
+ * Move tmp to dst unless dst exists (never replacing it). Returns 0,
+ * -EEXIST when dst was already there (tmp is left for the caller), or
+ * another -errno.
+ */
+int hf__rename_noreplace(const char *tmp, const char *dst);
+
+/* A fresh "<prefix>.<8 hex>.<suffix>" heap name (random). */
+char *hf__unique_name(const char *prefix, const char *suffix);
+
+/*
+ * Take an exclusive flock on path (created 0664, never through a
+ * symbolic link), waiting as long as it takes. Returns the descriptor, or
+ * -errno when the file cannot be opened. Where the file system has no
+ * flock (ENOLCK, ENOSYS, EOPNOTSUPP) the descriptor is returned unlocked:
+ * correctness never depends on the lock (unique temporary files and
+ * no-replace publication do).
+ */
+int hf__lock_path(const char *path);
+void hf__unlock_fd(int fd);

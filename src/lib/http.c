@@ -2,6 +2,7 @@
 
 #include <ctype.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -21,10 +22,41 @@ static void global_init(void)
 	global_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
+struct hf__conn {
+	CURL *easy; /* kept between requests for connection reuse */
+};
+
 typedef struct http_state {
-	CURL *easy;   /* kept for connection reuse */
+	hf__conn *conn; /* the calling thread's connection */
 	char *ua;
 } http_state;
+
+hf__conn *hf__conn_new(hf_client *c)
+{
+	hf__conn *conn;
+
+	(void)hf__http_user_agent(c); /* computed here, before any worker thread */
+	pthread_once(&global_once, global_init);
+	if (global_rc != CURLE_OK)
+		return NULL;
+	conn = calloc(1, sizeof(*conn));
+	if (!conn)
+		return NULL;
+	conn->easy = curl_easy_init();
+	if (!conn->easy) {
+		free(conn);
+		return NULL;
+	}
+	return conn;
+}
+
+void hf__conn_free(hf__conn *conn)
+{
+	if (!conn)
+		return;
+	curl_easy_cleanup(conn->easy);
+	free(conn);
+}
 
 static http_state *state_get(hf_client *c)
 {
@@ -32,17 +64,9 @@ static http_state *state_get(hf_client *c)
 
 	if (st)
 		return st;
-	pthread_once(&global_once, global_init);
-	if (global_rc != CURLE_OK)
-		return NULL;
 	st = calloc(1, sizeof(*st));
 	if (!st)
 		return NULL;
-	st->easy = curl_easy_init();
-	if (!st->easy) {
-		free(st);
-		return NULL;
-	}
 	c->http = st;
 	return st;
 }
@@ -53,7 +77,7 @@ void hf__http_free(hf_client *c)
 
 	if (!st)
 		return;
-	curl_easy_cleanup(st->easy);
+	hf__conn_free(st->conn);
 	free(st->ua);
 	free(st);
 	c->http = NULL;
@@ -115,19 +139,53 @@ int hf__same_origin(const char *a, const char *b)
 	return same;
 }
 
-typedef struct body_sink {
-	hf__buf *buf;
+char *hf__url_resolve(const char *base, const char *location)
+{
+	CURLU *u = curl_url();
+	char *out = NULL, *scheme = NULL, *user = NULL, *result = NULL;
+
+	if (!u)
+		return NULL;
+	if (curl_url_set(u, CURLUPART_URL, base, 0) == CURLUE_OK &&
+	    curl_url_set(u, CURLUPART_URL, location, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+	    (strcmp(scheme, "http") == 0 || strcmp(scheme, "https") == 0) &&
+	    /* user information in a redirect is refused (reliability.md b8) */
+	    curl_url_get(u, CURLUPART_USER, &user, 0) == CURLUE_NO_USER &&
+	    curl_url_get(u, CURLUPART_URL, &out, 0) == CURLUE_OK)
+		result = hf__strdup(out);
+	curl_free(out);
+	curl_free(scheme);
+	curl_free(user);
+	curl_url_cleanup(u);
+	return result;
+}
+
+typedef struct perform_ctx {
+	hf__xfer *x;
+	int in_2xx;
 	int overflow;
-} body_sink;
+} perform_ctx;
 
 static size_t on_body(char *ptr, size_t size, size_t nmemb, void *userdata)
 {
-	body_sink *sink = userdata;
+	perform_ctx *ctx = userdata;
+	hf__xfer *x = ctx->x;
 	size_t n = size * nmemb;
 
-	if (hf__buf_append(sink->buf, ptr, n) < 0) {
-		sink->overflow = 1;
-		return 0;
+	if (ctx->in_2xx && x->sink) {
+		if (x->sink(ptr, n, x->sink_payload) != n) {
+			x->sink_aborted = 1;
+			return 0;
+		}
+		return n;
+	}
+	if (hf__buf_append(&x->body, ptr, n) < 0) {
+		if (ctx->in_2xx) {
+			ctx->overflow = 1;
+			return 0;
+		}
+		/* Error bodies are only for messages: keep what fits. */
 	}
 	return n;
 }
@@ -157,26 +215,59 @@ static void keep_header(char **slot, const char *line, size_t len, const char *n
 	}
 }
 
+static void clear_headers(hf__xfer *x)
+{
+	char **slots[] = { &x->location, &x->content_range, &x->content_encoding, &x->etag,
+			   &x->linked_etag, &x->linked_size, &x->repo_commit, &x->error_code,
+			   &x->error_message, &x->request_id, &x->retry_after, &x->link,
+			   &x->ratelimit };
+	size_t i;
+
+	for (i = 0; i < sizeof(slots) / sizeof(slots[0]); i++) {
+		free(*slots[i]);
+		*slots[i] = NULL;
+	}
+	x->content_length = -1;
+}
+
 static size_t on_header(char *line, size_t size, size_t nmemb, void *userdata)
 {
-	hf__http_response *r = userdata;
+	perform_ctx *ctx = userdata;
+	hf__xfer *x = ctx->x;
 	size_t len = size * nmemb;
+	char *cl;
 
 	if (len >= 5 && strncmp(line, "HTTP/", 5) == 0) {
 		/* A new response (after 1xx): forget the previous headers. */
-		free(r->location);
-		free(r->error_code);
-		free(r->error_message);
-		r->location = r->error_code = r->error_message = NULL;
+		const char *sp = memchr(line, ' ', len);
+		long status = sp ? strtol(sp + 1, NULL, 10) : 0;
+
+		clear_headers(x);
+		/* Known before the body arrives, so a sink can check it. */
+		x->status = status;
+		ctx->in_2xx = status >= 200 && status < 300;
 		return len;
 	}
-	keep_header(&r->location, line, len, "Location");
-	keep_header(&r->error_code, line, len, "X-Error-Code");
-	keep_header(&r->error_message, line, len, "X-Error-Message");
-	keep_header(&r->content_type, line, len, "Content-Type");
-	if (!r->request_id)
-		keep_header(&r->request_id, line, len, "X-Request-Id");
-	keep_header(&r->request_id, line, len, "x-request-id");
+	keep_header(&x->location, line, len, "Location");
+	keep_header(&x->content_range, line, len, "Content-Range");
+	keep_header(&x->content_encoding, line, len, "Content-Encoding");
+	keep_header(&x->etag, line, len, "ETag");
+	keep_header(&x->linked_etag, line, len, "X-Linked-Etag");
+	keep_header(&x->linked_size, line, len, "X-Linked-Size");
+	keep_header(&x->repo_commit, line, len, "X-Repo-Commit");
+	keep_header(&x->error_code, line, len, "X-Error-Code");
+	keep_header(&x->error_message, line, len, "X-Error-Message");
+	keep_header(&x->retry_after, line, len, "Retry-After");
+	keep_header(&x->link, line, len, "Link");
+	keep_header(&x->ratelimit, line, len, "RateLimit");
+	keep_header(&x->request_id, line, len, "X-Request-Id");
+	cl = header_value(line, len, "Content-Length");
+	if (cl) {
+		unsigned long long v;
+
+		x->content_length = hf__parse_u64(cl, strlen(cl), &v) == 0 ? (int64_t)v : -1;
+		free(cl);
+	}
 	return len;
 }
 
@@ -199,64 +290,82 @@ static void new_trace_id(char out[37])
 	out[j] = '\0';
 }
 
-static int map_curl_error(hf_client *c, CURLcode cc, const char *url, const char *detail)
+/* Strip the query (signatures) from a URL for messages. */
+static void url_for_message(const char *url, char *out, size_t size)
+{
+	size_t n = strcspn(url, "?#");
+
+	snprintf(out, size, "%.*s", (int)(n > 160 ? 160 : n), url);
+}
+
+static int map_curl_error(hf__xfer *x, CURLcode cc, const char *detail)
 {
 	const char *msg = detail && *detail ? detail : curl_easy_strerror(cc);
+	char url[192];
 
+	url_for_message(x->url, url, sizeof(url));
 	switch (cc) {
 	case CURLE_OPERATION_TIMEDOUT:
-		return hf__error_set(c, HF_ETIMEOUT,
-				     "check your network; HF_HUB_ETAG_TIMEOUT and HF_HUB_DOWNLOAD_TIMEOUT set the limits",
-				     "timed out talking to '%s': %s", url, msg);
+		snprintf(x->errmsg, sizeof(x->errmsg), "timed out talking to '%s': %s", url, msg);
+		return HF_ETIMEOUT;
 	case CURLE_PEER_FAILED_VERIFICATION:
 	case CURLE_SSL_CONNECT_ERROR:
 	case CURLE_SSL_CERTPROBLEM:
 	case CURLE_SSL_CACERT_BADFILE:
 	case CURLE_SSL_ISSUER_ERROR:
-		return hf__error_set(c, HF_ETLS,
-				     "behind a proxy that inspects TLS, point SSL_CERT_FILE (or REQUESTS_CA_BUNDLE) at its CA bundle",
-				     "TLS failure with '%s': %s", url, msg);
+		snprintf(x->errmsg, sizeof(x->errmsg), "TLS failure with '%s': %s", url, msg);
+		return HF_ETLS;
 	case CURLE_OUT_OF_MEMORY:
-		return hf__error_set(c, HF_ENOMEM, NULL, "out of memory");
+		snprintf(x->errmsg, sizeof(x->errmsg), "out of memory");
+		return HF_ENOMEM;
 	case CURLE_URL_MALFORMAT:
 	case CURLE_UNSUPPORTED_PROTOCOL:
-		return hf__error_set(c, HF_EINVAL, NULL, "malformed URL '%s': %s", url, msg);
+		snprintf(x->errmsg, sizeof(x->errmsg), "malformed URL '%s': %s", url, msg);
+		return HF_EINVAL;
 	default:
-		return hf__error_set(c, HF_ENETWORK,
-				     "check your internet connection, HF_ENDPOINT and any proxy settings (HTTPS_PROXY, NO_PROXY)",
-				     "cannot reach '%s': %s", url, msg);
+		snprintf(x->errmsg, sizeof(x->errmsg), "cannot reach '%s': %s", url, msg);
+		return HF_ENETWORK;
 	}
 }
 
-int hf__http_perform(hf_client *c, const hf__http_request *req, hf__http_response *resp)
+static const char *hint_for(int rc)
+{
+	switch (rc) {
+	case HF_ETIMEOUT:
+		return "check your network; HF_HUB_ETAG_TIMEOUT and HF_HUB_DOWNLOAD_TIMEOUT set the limits";
+	case HF_ETLS:
+		return "behind a proxy that inspects TLS, point SSL_CERT_FILE (or REQUESTS_CA_BUNDLE) "
+		       "at its CA bundle";
+	case HF_ENETWORK:
+		return "check your internet connection, HF_ENDPOINT and any proxy settings "
+		       "(HTTPS_PROXY, NO_PROXY)";
+	default:
+		return NULL;
+	}
+}
+
+int hf__xfer_perform(hf_client *c, hf__conn *conn, hf__xfer *x)
 {
 	char errbuf[CURL_ERROR_SIZE];
-	char trace[64], id[37];
+	char trace[64], id[37], range[96];
 	struct curl_slist *headers = NULL, *tmp;
-	const char *method = req->method ? req->method : "GET";
+	const char *method = x->method ? x->method : "GET";
 	hf__buf auth = HF__BUF_INIT;
-	body_sink sink;
-	http_state *st;
-	CURL *h;
+	perform_ctx ctx;
+	CURL *h = conn->easy;
 	CURLcode cc;
 	int rc = HF_OK;
-	size_t i;
 
-	resp->status = 0;
-	if (c->cfg.offline)
-		return hf__error_set(c, HF_EOFFLINE, "unset HF_HUB_OFFLINE to allow network access",
-				     "cannot reach '%s': offline mode is enabled", req->url);
-	st = state_get(c);
-	if (!st)
-		return hf__error_set(c, HF_ENOMEM, NULL, "cannot initialise libcurl");
-	h = st->easy;
-	curl_easy_reset(h);
+	hf__xfer_clear(x);
+	x->errmsg[0] = '\0';
 	errbuf[0] = '\0';
-	resp->body.max = req->max_body ? req->max_body : (size_t)8 << 20;
-	sink.buf = &resp->body;
-	sink.overflow = 0;
+	curl_easy_reset(h);
+	x->body.max = x->max_body ? x->max_body : (size_t)8 << 20;
+	ctx.x = x;
+	ctx.in_2xx = 0;
+	ctx.overflow = 0;
 
-	curl_easy_setopt(h, CURLOPT_URL, req->url);
+	curl_easy_setopt(h, CURLOPT_URL, x->url);
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
 	curl_easy_setopt(h, CURLOPT_USERAGENT, hf__http_user_agent(c));
 	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
@@ -264,48 +373,59 @@ int hf__http_perform(hf_client *c, const hf__http_request *req, hf__http_respons
 	curl_easy_setopt(h, CURLOPT_NETRC, (long)CURL_NETRC_IGNORED);
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, &sink);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, &ctx);
 	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(h, CURLOPT_HEADERDATA, resp);
-	curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
-	if (req->timeout_s > 0) {
-		curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, req->timeout_s);
-		/* A stall longer than the timeout ends the transfer. */
+	curl_easy_setopt(h, CURLOPT_HEADERDATA, &ctx);
+	/* Large reads: fewer, bigger writes to disk. */
+	curl_easy_setopt(h, CURLOPT_BUFFERSIZE, 512L * 1024L);
+	if (!x->identity)
+		curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
+	if (x->connect_timeout_s > 0)
+		curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, x->connect_timeout_s);
+	if (x->stall_timeout_s > 0) {
 		curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
-		curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, req->timeout_s);
+		curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, x->stall_timeout_s);
 	}
 	if (c->ca_bundle)
 		curl_easy_setopt(h, CURLOPT_CAINFO, c->ca_bundle);
 	if (c->ca_path)
 		curl_easy_setopt(h, CURLOPT_CAPATH, c->ca_path);
-	if (strcmp(method, "HEAD") == 0)
+	if (strcmp(method, "HEAD") == 0) {
 		curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
-	else if (strcmp(method, "POST") == 0) {
+	} else if (strcmp(method, "POST") == 0) {
 		curl_easy_setopt(h, CURLOPT_POST, 1L);
-		curl_easy_setopt(h, CURLOPT_POSTFIELDS, req->body ? req->body : "");
-	} else if (strcmp(method, "GET") != 0)
+		curl_easy_setopt(h, CURLOPT_POSTFIELDS, x->body_in ? x->body_in : "");
+	} else if (strcmp(method, "GET") != 0) {
 		curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
-
+	}
+	if (x->range) {
+		snprintf(range, sizeof(range), "Range: bytes=%s", x->range);
+		tmp = curl_slist_append(headers, range);
+		if (tmp)
+			headers = tmp;
+	}
+	if (x->identity) {
+		tmp = curl_slist_append(headers, "Accept-Encoding: identity");
+		if (tmp)
+			headers = tmp;
+	}
 	new_trace_id(id);
 	snprintf(trace, sizeof(trace), "X-Amzn-Trace-Id: %s", id);
 	tmp = curl_slist_append(headers, trace);
 	if (tmp)
 		headers = tmp;
-	for (i = 0; req->headers && req->headers[i]; i++) {
-		tmp = curl_slist_append(headers, req->headers[i]);
-		if (tmp)
-			headers = tmp;
-	}
-	if (req->token && *req->token) {
-		if (!hf__token_is_safe(req->token)) {
-			rc = hf__error_set(c, HF_EINVAL, "check the token for stray control characters",
-					   "refusing to send a token that holds control characters");
+	if (x->token && *x->token) {
+		if (!hf__token_is_safe(x->token)) {
+			snprintf(x->errmsg, sizeof(x->errmsg),
+				 "refusing to send a token that holds control characters");
+			rc = HF_EINVAL;
 			goto done;
 		}
 		/* The token goes only to the endpoint's own origin. */
-		if (hf__same_origin(req->url, c->endpoint)) {
-			if (hf__buf_printf(&auth, "Authorization: Bearer %s", req->token) < 0) {
-				rc = hf__error_set(c, HF_ENOMEM, NULL, "out of memory");
+		if (hf__same_origin(x->url, c->endpoint)) {
+			if (hf__buf_printf(&auth, "Authorization: Bearer %s", x->token) < 0) {
+				snprintf(x->errmsg, sizeof(x->errmsg), "out of memory");
+				rc = HF_ENOMEM;
 				goto done;
 			}
 			tmp = curl_slist_append(headers, auth.data);
@@ -316,18 +436,18 @@ int hf__http_perform(hf_client *c, const hf__http_request *req, hf__http_respons
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
 
 	cc = curl_easy_perform(h);
-	if (cc != CURLE_OK && !(cc == CURLE_WRITE_ERROR && sink.overflow)) {
-		rc = map_curl_error(c, cc, req->url, errbuf);
-		goto done;
+	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &x->status);
+	if (x->sink_aborted) {
+		snprintf(x->errmsg, sizeof(x->errmsg), "transfer aborted");
+		rc = HF_ECANCELLED;
+	} else if (ctx.overflow) {
+		snprintf(x->errmsg, sizeof(x->errmsg), "reply larger than %zu bytes", x->body.max);
+		rc = HF_EPROTOCOL;
+	} else if (cc != CURLE_OK) {
+		rc = map_curl_error(x, cc, errbuf);
+	} else if (!x->body.data) {
+		hf__buf_puts(&x->body, "");
 	}
-	if (sink.overflow) {
-		rc = hf__error_set(c, HF_EPROTOCOL, NULL, "reply from '%s' is larger than %zu bytes",
-				   req->url, resp->body.max);
-		goto done;
-	}
-	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &resp->status);
-	if (!resp->body.data)
-		hf__buf_puts(&resp->body, "");
 done:
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, NULL);
@@ -341,13 +461,33 @@ done:
 	return rc;
 }
 
-void hf__http_response_dispose(hf__http_response *r)
+void hf__xfer_clear(hf__xfer *x)
 {
-	hf__buf_dispose(&r->body);
-	free(r->location);
-	free(r->request_id);
-	free(r->error_code);
-	free(r->error_message);
-	free(r->content_type);
-	memset(r, 0, sizeof(*r));
+	clear_headers(x);
+	hf__buf_dispose(&x->body);
+	x->status = 0;
+	x->sink_aborted = 0;
+}
+
+int hf__request(hf_client *c, hf__xfer *x)
+{
+	http_state *st;
+	int rc;
+
+	if (c->cfg.offline) {
+		char url[192];
+
+		url_for_message(x->url, url, sizeof(url));
+		return hf__error_set(c, HF_EOFFLINE, "unset HF_HUB_OFFLINE to allow network access",
+				     "cannot reach '%s': offline mode is enabled", url);
+	}
+	st = state_get(c);
+	if (st && !st->conn)
+		st->conn = hf__conn_new(c);
+	if (!st || !st->conn)
+		return hf__error_set(c, HF_ENOMEM, NULL, "cannot initialise libcurl");
+	rc = hf__xfer_perform(c, st->conn, x);
+	if (rc)
+		hf__error_set(c, rc, hint_for(rc), "%s", x->errmsg);
+	return rc;
 }

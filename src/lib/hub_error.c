@@ -39,7 +39,7 @@ void hf__invalid_token_hint(char *buf, size_t size, hf_token_source source, cons
 }
 
 /* The server's own words: X-Error-Message, else the JSON "error" string. */
-static char *server_text(const hf__http_response *r)
+static char *server_text(const hf__xfer *r)
 {
 	json_t *root, *err;
 	char *out = NULL;
@@ -58,7 +58,7 @@ static char *server_text(const hf__http_response *r)
 	return out;
 }
 
-int hf__hub_error(hf_client *c, const hf__http_response *r, const char *url,
+int hf__hub_error(hf_client *c, const hf__xfer *r, const char *url,
 		  hf_token_source source)
 {
 	char *text = server_text(r);

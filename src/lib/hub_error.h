@@ -10,7 +10,7 @@
  * source says where the token that was sent came from (NONE when no token
  * was sent), so that a 401 can name it.
  */
-int hf__hub_error(hf_client *c, const hf__http_response *r, const char *url,
+int hf__hub_error(hf_client *c, const hf__xfer *r, const char *url,
 		  hf_token_source source);
 
 /* Write the hint for an invalid token from source into buf. */

@@ -71,8 +71,7 @@ fail:
 
 int hf_whoami_get(hf_client *c, const char *token, hf_whoami **out)
 {
-	hf__http_response resp = HF__HTTP_RESPONSE_INIT;
-	hf__http_request req;
+	hf__xfer resp = HF__XFER_INIT;
 	hf_token_source source = HF_TOKEN_SOURCE_EXPLICIT;
 	char *tok = NULL, *url = NULL;
 	size_t n;
@@ -96,11 +95,11 @@ int hf_whoami_get(hf_client *c, const char *token, hf_whoami **out)
 	}
 	memcpy(url, c->endpoint, strlen(c->endpoint));
 	memcpy(url + strlen(c->endpoint), "/api/whoami-v2", sizeof("/api/whoami-v2"));
-	memset(&req, 0, sizeof(req));
-	req.url = url;
-	req.token = tok;
-	req.timeout_s = c->cfg.download_timeout;
-	rc = hf__http_perform(c, &req, &resp);
+	resp.url = url;
+	resp.token = tok;
+	resp.connect_timeout_s = c->cfg.download_timeout;
+	resp.stall_timeout_s = c->cfg.download_timeout;
+	rc = hf__request(c, &resp);
 	if (rc)
 		goto done;
 	if (resp.status != 200) {
@@ -117,7 +116,7 @@ int hf_whoami_get(hf_client *c, const char *token, hf_whoami **out)
 	else if (rc)
 		hf__error_set(c, rc, NULL, "out of memory");
 done:
-	hf__http_response_dispose(&resp);
+	hf__xfer_clear(&resp);
 	hf_free_secret(tok);
 	free(url);
 	return rc;

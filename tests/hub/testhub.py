@@ -74,7 +74,9 @@ from __future__ import annotations
 
 import argparse
 import base64
+import gzip
 import hashlib
+import hmac
 import http.server
 import json
 import os
@@ -87,6 +89,9 @@ import sys
 import threading
 import time
 import urllib.parse
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import fixtures  # noqa: E402  (repository content: tests/hub/fixtures.py)
 
 # --------------------------------------------------------------------------
 # Identities
@@ -153,14 +158,27 @@ class State:
         self.req_counter = 0
         self.conn_counter = 0
         self.tokens: dict[str, dict] = dict(DEFAULT_TOKENS)
-        self.repos: dict[tuple[str, str], dict] = {}
+        self.registry = fixtures.Registry()
         self.routes: list[dict] = []
         self.faults: list[dict] = []
         self.options: dict = {}
 
     # -- config ---------------------------------------------------------
+    @property
+    def repos(self) -> dict:
+        """{(type, id): fixtures.Repo}"""
+        return self.registry.repos
+
+    def load_fixtures(self, which: str):
+        if which not in fixtures.FIXTURE_SETS:
+            raise ValueError(f"unknown fixture set {which!r} (have {sorted(fixtures.FIXTURE_SETS)})")
+        for r in fixtures.FIXTURE_SETS[which]():
+            self.registry.add(r)
+
     def apply_config(self, cfg: dict, replace=False):
         with self.lock:
+            if cfg.get("fixtures"):
+                self.load_fixtures(cfg["fixtures"])
             if "name" in cfg:
                 self.name = cfg["name"]
             if "fail_on_auth" in cfg:
@@ -174,7 +192,7 @@ class State:
                 self.tokens.update(toks)
             if "repos" in cfg:
                 if replace:
-                    self.repos = {}
+                    self.registry = fixtures.Registry()
                 for r in cfg["repos"]:
                     self.add_repo(r)
             if "routes" in cfg:
@@ -183,23 +201,18 @@ class State:
             if "faults" in cfg:
                 self.set_faults(cfg["faults"])
             for k, v in cfg.items():
-                if k not in ("name", "fail_on_auth", "tokens", "repos", "routes", "faults"):
+                if k not in ("name", "fail_on_auth", "tokens", "repos", "routes", "faults",
+                             "fixtures"):
                     self.options[k] = v
 
-    def add_repo(self, r: dict):
-        """Hook for fixtures: register one repo (dict as in the config file)."""
-        r = dict(r)
-        r.setdefault("type", "model")
-        if r["type"] not in REPO_TYPES:
-            raise ValueError(f"bad repo type {r['type']!r}")
-        r.setdefault("sha", hashlib.sha1(("commit:" + r["id"]).encode()).hexdigest())
-        r.setdefault("files", {})
-        r.setdefault("private", False)
-        r.setdefault("gated", False)
-        revs = dict(r.get("revisions") or {})
-        revs.setdefault("main", r["sha"])
-        r["revisions"] = revs
-        self.repos[(r["type"], r["id"])] = r
+    def add_repo(self, r):
+        """Register one repo: a config dict (see fixtures.py) or a fixtures.Repo."""
+        return self.registry.add(r)
+
+    def option(self, key, default=None):
+        with self.lock:
+            v = self.options.get(key)
+        return default if v is None else v
 
     @staticmethod
     def _compile_route(r: dict) -> dict:
@@ -400,77 +413,368 @@ def h_whoami(req: Request) -> Response:
     return json_response(body)
 
 
-def _can_see(req: Request, repo: dict) -> bool:
-    if not repo.get("private"):
-        return True
-    ident = req.identity
+# -- repo access -------------------------------------------------------------
+
+TYPE_WORD = {"model": "model", "dataset": "dataset", "space": "space"}
+PREFIX_TO_TYPE = {None: "model", "": "model", "datasets": "dataset", "spaces": "space"}
+
+
+def _user_names(ident) -> set:
     if ident is None:
-        return False
-    ns = repo["id"].split("/")[0] if "/" in repo["id"] else None
-    allowed = set(repo.get("allowed_users") or [])
-    return ident["user"] == ns or ns in ident.get("orgs", []) or ident["user"] in allowed
+        return set()
+    return {ident["user"], *ident.get("orgs", [])}
+
+
+def _can_see(req: Request, repo) -> bool:
+    if not repo.private:
+        return True
+    names = _user_names(req.identity)
+    return bool(names & ({repo.namespace} | set(repo.allowed_users)))
+
+
+def _repo_not_found(req: Request, api: bool) -> Response:
+    """401 "Invalid username or password." when anonymous (the Hub's answer on
+    /resolve; on /api/ only with repo_not_found_anonymous_status=401), else 404."""
+    if req.identity is None:
+        if api:
+            status = int(req.state.option("repo_not_found_anonymous_status", 404))
+        else:
+            status = int(req.state.option("resolve_repo_not_found_anonymous_status", 401))
+    else:
+        status = 404
+    msg = "Invalid username or password." if status == 401 else "Repository not found"
+    return error_response(status, msg, "RepoNotFound")
+
+
+def _moved(req: Request, rtype: str, repo_id: str):
+    """307 to the repo's new name (same host, path only), like a renamed repo."""
+    new = req.state.registry.moved.get((rtype, repo_id))
+    if new is None or req.state.registry.get(new, rtype) is None:
+        return None
+    raw = urllib.parse.urlsplit(req.target)
+    path = raw.path.replace(f"/{repo_id}/", f"/{new}/", 1)
+    if path == raw.path and raw.path.endswith("/" + repo_id):
+        path = raw.path[: -len(repo_id)] + new
+    loc = path + (f"?{raw.query}" if raw.query else "")
+    body = f"Temporary Redirect. Redirecting to {loc}"
+    return Response(307, body, {"Location": loc, "Content-Type": "text/plain; charset=utf-8"})
+
+
+def find_repo(req: Request, rtype: str, repo_id: str, api: bool):
+    """(repo, None) or (None, error/redirect Response)."""
+    if req.bad_credentials:
+        return None, invalid_credentials()
+    repo = req.state.registry.get(repo_id, rtype)
+    if repo is None:
+        mv = _moved(req, rtype, repo_id)
+        if mv is not None:
+            return None, mv
+    if repo is None or not _can_see(req, repo):
+        return None, _repo_not_found(req, api)
+    return repo, None
+
+
+def _gate(req: Request, repo):
+    """None when the caller may download from `repo`, else the GatedRepo error."""
+    if not repo.gated:
+        return None
+    names = _user_names(req.identity)
+    if names & ({repo.namespace} | set(repo.granted_users)):
+        return None
+    word = TYPE_WORD[repo.type]
+    if req.identity is not None and req.identity["user"] in repo.pending_users:
+        msg = (f"Your request to access {word} {repo.id} is awaiting a review from the "
+               f"repo authors.")
+        return error_response(403, msg, "GatedRepo")
+    msg = (f"Access to {word} {repo.id} is restricted. You must have access to it and be "
+           f"authenticated to access it. Please log in.")
+    return error_response(401 if req.identity is None else 403, msg, "GatedRepo")
+
+
+def _revision_not_found(rev: str) -> Response:
+    return error_response(404, f"Invalid rev id: {rev}", "RevisionNotFound")
+
+
+def _entry_not_found(commit) -> Response:
+    return error_response(404, "Entry not found", "EntryNotFound",
+                          {"X-Repo-Commit": commit.sha})
+
+
+def _split_rev(req: Request, raw_rev: str, rest: str | None):
+    """Decode the revision segment. With option lenient_refs, an unescaped
+    refs/pr/N or refs/convert/X is accepted too (the default is strict: the
+    revision must be one fully-escaped segment, refs%2Fpr%2F1)."""
+    if req.state.option("lenient_refs") and raw_rev == "refs" and rest:
+        m = re.match(r"((?:pr/\d+)|(?:convert/[^/]+))(?:/(.*))?\Z", rest)
+        if m:
+            return "refs/" + m.group(1), m.group(2)
+    return urllib.parse.unquote(raw_rev), rest
+
+
+def _origin(req: Request) -> str:
+    """The hub's own origin as the client addressed it (for absolute Links)."""
+    pub = req.state.option("public_url")
+    if pub:
+        return pub.rstrip("/")
+    scheme = req.state.base_url.split(":", 1)[0] or "http"
+    host = req.headers.get("Host")
+    return f"{scheme}://{host}" if host else req.state.base_url
+
+
+# -- repo info -------------------------------------------------------------------
+
+def _truthy(v) -> bool:
+    return str(v).lower() in ("1", "true", "yes")
 
 
 def h_repo_info(req: Request) -> Response:
-    if req.bad_credentials:
-        return invalid_credentials()
     rtype = PLURAL_TO_TYPE[req.match.group("plural")]
     rest = req.match.group("rest")
     rev = None
     if "/revision/" in rest:
         rest, rev = rest.split("/revision/", 1)
         rev = urllib.parse.unquote(rev)
-    repo = req.state.repos.get((rtype, rest))
-    if repo is None or not _can_see(req, repo):
-        if req.identity is None:
-            status = int(req.state.options.get("repo_not_found_anonymous_status", 404))
-        else:
-            status = 404
-        msg = "Invalid username or password." if status == 401 else "Repository not found"
-        return error_response(status, msg, "RepoNotFound")
-    sha = repo["sha"]
-    if rev is not None:
-        if re.fullmatch(r"[0-9a-f]{40}", rev) and rev in (repo["sha"], *repo["revisions"].values()):
-            sha = rev
-        elif rev in repo["revisions"]:
-            sha = repo["revisions"][rev]
-        else:
-            return error_response(404, f"Invalid rev id: {rev}", "RevisionNotFound")
-    ns = repo["id"].split("/")[0] if "/" in repo["id"] else None
-    body = {
-        "_id": _hexid("repo:" + repo["id"]),
-        "id": repo["id"],
-    }
+    repo, err = find_repo(req, rtype, rest, api=True)
+    if err is not None:
+        return err
+    commit = repo.resolve(rev if rev is not None else "main")
+    if commit is None:
+        return _revision_not_found(rev if rev is not None else "main")
+    ns = repo.namespace
+    body = {"_id": _hexid("repo:" + repo.id), "id": repo.id}
     if rtype == "model":
-        body["modelId"] = repo["id"]
+        body["modelId"] = repo.id
+    blobs = _truthy((req.query.get("blobs") or ["false"])[0])
+    siblings = []
+    for path in sorted(commit.files):
+        s = {"rfilename": path}
+        if blobs:
+            f = commit.files[path]
+            s.update({"blobId": f.oid, "size": f.size})
+            if f.lfs:
+                s["lfs"] = {"sha256": f.sha256, "size": f.size, "pointerSize": f.pointer_size}
+        siblings.append(s)
     body.update({
         "author": ns,
-        "sha": sha,
+        "sha": commit.sha,
         "lastModified": "2026-01-01T00:00:00.000Z",
         "createdAt": "2026-01-01T00:00:00.000Z",
-        "private": bool(repo.get("private")),
-        "gated": repo.get("gated") or False,
+        "private": repo.private,
+        "gated": repo.gated or False,
         "disabled": False,
         "downloads": 0,
         "likes": 0,
-        "tags": list(repo.get("tags") or []),
-        "siblings": [{"rfilename": f} for f in sorted(repo["files"])],
+        "tags": list(repo.extra.get("tags") or []),
     })
+    if rtype == "space":
+        body["sdk"] = repo.extra.get("sdk", "gradio")
+    body["siblings"] = siblings
+    if blobs:
+        body["usedStorage"] = sum(f.size for f in commit.files.values())
     return json_response(body)
+
+
+# -- tree ------------------------------------------------------------------------
+
+def _encode_cursor(obj) -> str:
+    return base64.urlsafe_b64encode(json.dumps(obj, separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cur: str):
+    try:
+        obj = json.loads(base64.urlsafe_b64decode(cur + "=" * (-len(cur) % 4)))
+        if isinstance(obj, dict) and isinstance(obj.get("o"), int) and obj["o"] >= 0:
+            return obj
+    except (ValueError, TypeError):
+        pass
+    return None
+
+
+def h_tree(req: Request) -> Response:
+    rtype = PLURAL_TO_TYPE[req.match.group("plural")]
+    repo, err = find_repo(req, rtype, req.match.group("repo"), api=True)
+    if err is not None:
+        return err
+    rev, rest = _split_rev(req, req.match.group("rev"), req.match.group("path"))
+    path = urllib.parse.unquote(rest or "").strip("/")
+    commit = repo.resolve(rev)
+    if commit is None:
+        return _revision_not_found(rev)
+    recursive = _truthy((req.query.get("recursive") or ["false"])[0])
+    expand = _truthy((req.query.get("expand") or ["false"])[0])
+    entries = commit.listing(path, recursive)
+    if entries is None:
+        return error_response(404, f"Entry not found: {path}" if path else "Entry not found",
+                              "EntryNotFound", {"X-Repo-Commit": commit.sha})
+    offset = 0
+    cur = (req.query.get("cursor") or [None])[0]
+    if cur:
+        obj = _decode_cursor(cur)
+        if obj is None:
+            return error_response(400, "Invalid cursor", "BadRequest")
+        offset = obj["o"]
+    page_size = max(1, int(req.state.option("tree_page_size", 1000)))
+    page = entries[offset:offset + page_size]
+    if expand:
+        page = [dict(e, lastCommit={"id": commit.sha, "title": f"Upload {e['path']}",
+                                    "date": "2026-01-01T00:00:00.000Z"},
+                     **({"securityFileStatus": {"status": "safe"}} if e["type"] == "file" else {}))
+                for e in page]
+    headers = {"X-Repo-Commit": commit.sha}
+    if offset + page_size < len(entries):
+        url = f"{_origin(req)}/api/{repo.plural}/{repo.id}/tree/{urllib.parse.quote(rev, safe='')}"
+        if path:
+            url += "/" + urllib.parse.quote(path, safe="")
+        url += (f"?recursive={str(recursive).lower()}&expand={str(expand).lower()}"
+                f"&cursor={_encode_cursor({'o': offset + page_size, 'c': commit.sha[:12]})}")
+        headers["Link"] = f'<{url}>; rel="next"'
+    return json_response(page, headers=headers)
+
+
+# -- resolve ---------------------------------------------------------------------
+
+def _cdn_secret(state) -> bytes:
+    return str(state.option("cdn_secret", "testhub-cdn-secret")).encode()
+
+
+def _cdn_canonical(sha256: str, query_pairs) -> bytes:
+    q = urllib.parse.urlencode(sorted((k, v) for k, v in query_pairs if k != "Signature"))
+    return f"/repos/{sha256}?{q}".encode()
+
+
+def cdn_signed_url(state, f) -> str:
+    """Absolute signed URL of an LFS file on the CDN (option cdn_url, else this
+    server's own origin): /repos/<sha256>?...&Expires=<unix>&Signature=<hmac>."""
+    base = (state.option("cdn_url") or state.base_url).rstrip("/")
+    ttl = int(state.option("cdn_url_ttl", 3600))
+    name = f.path.rsplit("/", 1)[-1]
+    pairs = [
+        ("response-content-disposition",
+         f"inline; filename*=UTF-8''{urllib.parse.quote(name)}; filename=\"{name}\";"),
+        ("response-content-type", "application/octet-stream"),
+        ("X-Amz-Expires", str(ttl)),
+        ("Expires", str(int(time.time()) + ttl)),
+        ("Key-Pair-Id", "K3TESTHUB"),
+    ]
+    sig = hmac.new(_cdn_secret(state), _cdn_canonical(f.sha256, pairs), hashlib.sha256).hexdigest()
+    pairs.append(("Signature", sig))
+    return f"{base}/repos/{f.sha256}?{urllib.parse.urlencode(pairs, quote_via=urllib.parse.quote)}"
+
+
+def _resolve_target(req: Request, rtype: str, repo_id: str, raw_rev: str, raw_rest: str):
+    """Common checks of /resolve and /api/resolve-cache: (repo, commit, file) or Response."""
+    repo, err = find_repo(req, rtype, repo_id, api=False)
+    if err is not None:
+        return err
+    err = _gate(req, repo)
+    if err is not None:
+        return err
+    rev, rest = _split_rev(req, raw_rev, raw_rest)
+    commit = repo.resolve(rev)
+    if commit is None:
+        return _revision_not_found(rev)
+    path = urllib.parse.unquote(rest or "")
+    f = commit.files.get(path)
+    if f is None:
+        return _entry_not_found(commit)
+    return repo, commit, f
+
+
+def h_resolve(req: Request) -> Response:
+    rtype = PREFIX_TO_TYPE[req.match.group("prefix")]
+    t = _resolve_target(req, rtype, req.match.group("repo"), req.match.group("rev"),
+                        req.match.group("path"))
+    if isinstance(t, Response):
+        return t
+    repo, commit, f = t
+    headers = {"Content-Type": "text/plain; charset=utf-8", "X-Repo-Commit": commit.sha,
+               "Accept-Ranges": "bytes", "Vary": "Origin, Accept"}
+    if not f.lfs:
+        qpath = urllib.parse.quote(f.path, safe="/")
+        marker = urllib.parse.quote(f"/{repo.id}/resolve/{req.match.group('rev')}/{qpath}", safe="")
+        loc = (f"/api/resolve-cache/{repo.plural}/{repo.id}/{commit.sha}/{qpath}"
+               f"?{marker}=&etag=%22{f.oid}%22")
+        headers.update({"Location": loc, "ETag": f'"{f.oid}"'})
+        return Response(307, f"Temporary Redirect. Redirecting to {loc}", headers)
+    loc = cdn_signed_url(req.state, f)
+    headers.update({"Location": loc, "ETag": f'"{f.sha256}"', "X-Linked-Etag": f'"{f.sha256}"',
+                    "X-Linked-Size": str(f.size)})
+    return Response(302, f"Found. Redirecting to {loc}", headers)
+
+
+def h_resolve_cache(req: Request) -> Response:
+    rtype = PLURAL_TO_TYPE[req.match.group("plural")]
+    t = _resolve_target(req, rtype, req.match.group("repo"), req.match.group("commit"),
+                        req.match.group("path"))
+    if isinstance(t, Response):
+        return t
+    repo, commit, f = t
+    headers = {"Content-Type": "text/plain; charset=utf-8" if not f.lfs else "application/octet-stream",
+               "ETag": f'"{f.etag}"', "X-Repo-Commit": commit.sha,
+               "Cache-Control": "public, max-age=31536000, immutable"}
+    if f.lfs:
+        headers.update({"X-Linked-Etag": f'"{f.sha256}"', "X-Linked-Size": str(f.size)})
+    return Response(200, f.data, headers, rangeable=True)
+
+
+# -- CDN ---------------------------------------------------------------------------
+
+def _s3_error(code: str, message: str, status=403) -> Response:
+    body = (f'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>{code}</Code>'
+            f"<Message>{message}</Message></Error>")
+    return Response(status, body, {"Content-Type": "application/xml", "X-Error-Code": code})
+
+
+def h_cdn_blob(req: Request) -> Response:
+    """/repos/<sha256>?...&Expires=&Signature=: the signed-URL blob store (any
+    instance serves it; the CDN instance is the one the hub's 302s point at)."""
+    sha = req.match.group("sha256")
+    raw_q = urllib.parse.urlsplit(req.target).query
+    pairs = urllib.parse.parse_qsl(raw_q, keep_blank_values=True)
+    q = dict(pairs)
+    if "Signature" not in q or "Expires" not in q:
+        return _s3_error("MissingKey", "Query-string authentication requires the Signature, "
+                                       "Expires and Key-Pair-Id query parameters")
+    good = hmac.new(_cdn_secret(req.state), _cdn_canonical(sha, pairs), hashlib.sha256).hexdigest()
+    if not hmac.compare_digest(good, q["Signature"]):
+        return _s3_error("SignatureDoesNotMatch", "The request signature we calculated does "
+                                                  "not match the signature you provided.")
+    try:
+        expires = int(q["Expires"])
+    except ValueError:
+        return _s3_error("AccessDenied", "Invalid Expires")
+    now = time.time() + float(req.state.option("cdn_clock_skew", 0))
+    if now > expires:
+        return _s3_error("AccessDenied", "Request has expired")
+    f = req.state.registry.find_lfs(sha)
+    if f is None:
+        return _s3_error("NoSuchKey", "The specified key does not exist.", 404)
+    headers = {"Content-Type": q.get("response-content-type", "application/octet-stream"),
+               "ETag": f'"{sha}"', "Last-Modified": "Thu, 01 Jan 2026 00:00:00 GMT",
+               "X-Cache": "Miss from cloudfront", "Via": "1.1 testhub-cdn"}
+    if q.get("response-content-disposition"):
+        headers["Content-Disposition"] = q["response-content-disposition"]
+    return Response(200, f.data, headers, rangeable=True)
 
 
 def h_not_found(req: Request) -> Response:
     return error_response(404, "Not Found")
 
 
-# The routing table: (methods, path regex matched with fullmatch on the URL
-# path without query, handler).  GET routes also answer HEAD.
-# Later: /{prefix}{repo}/resolve/{rev}/{file}, /api/{type}s/{repo}/tree/...,
-# /api/resolve-cache/..., /api/{type}s/{repo}/xet-read-token/{rev}.
+# The routing table: (methods, path regex matched with fullmatch on the raw URL
+# path without query, handler).  GET routes also answer HEAD.  First match wins.
+_REPO = r"(?P<repo>[^/]+(?:/[^/]+)?)"
 ROUTES = [
     (("GET",), r"/api/whoami-v2", h_whoami),
+    (("GET",), r"/api/resolve-cache/(?P<plural>models|datasets|spaces)/" + _REPO +
+     r"/(?P<commit>[0-9a-f]{40})/(?P<path>.+)", h_resolve_cache),
+    (("GET",), r"/api/(?P<plural>models|datasets|spaces)/" + _REPO +
+     r"/tree/(?P<rev>[^/]+)(?:/(?P<path>.*))?", h_tree),
     (("GET",), r"/api/(?P<plural>models|datasets|spaces)/(?P<rest>[^/]+(?:/[^/]+)?(?:/revision/.+)?)",
      h_repo_info),
+    (("GET",), r"/repos/(?P<sha256>[0-9a-f]{64})", h_cdn_blob),
+    (("GET",), r"/(?:(?P<prefix>datasets|spaces)/)?" + _REPO +
+     r"/resolve/(?P<rev>[^/]+)/(?P<path>.+)", h_resolve),
 ]
 _COMPILED_ROUTES = [(m, re.compile(p), h) for m, p, h in ROUTES]
 
@@ -711,6 +1015,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     status = 206
                     body = body[start:end + 1] if start < size else b""
                     headers.append(("Content-Range", f"bytes {start}-{end}/{size}"))
+        if "swap_content" in acts and body:
+            # position-wise XOR: a Range slice of the swapped file is the swapped
+            # slice, so resumed downloads see "the same file, changed"
+            f = acts["swap_content"]
+            x = int(f.get("xor", 0x55)) & 0xFF or 0x55
+            body = body.translate(bytes(i ^ x for i in range(256)))
+            if f.get("etag"):
+                headers = [(k, v) for k, v in headers if k.lower() != "etag"]
+                headers.append(("ETag", str(f["etag"])))
         if "corrupt" in acts and body:
             f = acts["corrupt"]
             b = bytearray(body)
@@ -719,6 +1032,26 @@ class Handler(http.server.BaseHTTPRequestHandler):
             for i in range(max(0, off), min(len(b), off + cnt)):
                 b[i] ^= 0xFF
             body = bytes(b)
+        if "extend" in acts:
+            n = int(acts["extend"].get("bytes", 1024))
+            body = body + fixtures.gen_random(n, "extend")
+        if "gzip" in acts:
+            body = gzip.compress(body, mtime=0)
+            headers = [(k, v) for k, v in headers if k.lower() != "content-encoding"]
+            headers.append(("Content-Encoding", "gzip"))
+        suppressed = set()
+        if "headers" in acts:
+            f = acts["headers"]
+            changes = dict(f.get("set") or f.get("headers") or {})
+            for k in f.get("remove") or []:
+                changes[k] = None
+            for k, v in changes.items():
+                headers = [(hk, hv) for hk, hv in headers if hk.lower() != k.lower()]
+                if v is None:
+                    suppressed.add(k.lower())
+                else:
+                    headers.append((k, str(v).replace("{{url}}", self.server.state.base_url)))
+        chunked = "chunked" in acts or ("gzip" in acts and acts["gzip"].get("chunked"))
 
         entry["status"] = status
         if faults:
@@ -735,20 +1068,40 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
         # status line and headers
         self.send_response_only(status)
-        seen = set()
+        seen = set(suppressed)
+        close = "truncate" in acts or "reset" in acts
         for k, v in headers:
+            if chunked and k.lower() == "content-length":
+                continue
             seen.add(k.lower())
             self.send_header(k, v)
-        if "content-length" not in seen:
+        if chunked:
+            self.send_header("Transfer-Encoding", "chunked")
+        elif "content-length" not in seen:
             self.send_header("Content-Length", str(len(body)))
+        elif "content-length" in suppressed:
+            close = True  # body delimited by the end of the connection
         if "x-request-id" not in seen:
             self.send_header("X-Request-Id", f"Root=1-testhub-{entry['seq']}")
         self.send_header("Date", self.date_time_string())
-        if "truncate" in acts or "reset" in acts:
+        if close:
             self.send_header("Connection", "close")
+            self.close_connection = True
         self.end_headers()
 
         if self.command == "HEAD" or status in (204, 304) or 100 <= status < 200:
+            return
+        if chunked:
+            f = acts.get("chunked") or acts["gzip"]
+            size = max(1, int(f.get("chunk_size", 16384)))
+            for i in range(0, len(body), size):
+                part = body[i:i + size]
+                self.wfile.write(b"%x\r\n" % len(part) + part + b"\r\n")
+            if f.get("final", True):
+                self.wfile.write(b"0\r\n\r\n")
+            else:
+                self.close_connection = True
+            self.wfile.flush()
             return
         if "truncate" in acts or "reset" in acts:
             f = acts.get("truncate") or acts["reset"]
@@ -885,10 +1238,22 @@ def main(argv=None):
                     help="answer 400 and flag any request carrying Authorization/Cookie")
     ap.add_argument("--exit-with-parent", action="store_true",
                     help="exit when the parent process goes away (no leaked hubs)")
+    ap.add_argument("--fixtures", default="none", choices=sorted(fixtures.FIXTURE_SETS),
+                    help='repository fixture set loaded before --config (default "none"; '
+                         'config key "fixtures")')
+    ap.add_argument("--cdn-url", help="origin of the CDN instance LFS files redirect to "
+                                      '(default: this server; config key "cdn_url")')
+    ap.add_argument("--cdn-secret", help="HMAC key of signed CDN URLs, the same on hub and CDN "
+                                         '(config key "cdn_secret")')
     ap.add_argument("--verbose", action="store_true")
     args = ap.parse_args(argv)
 
     state = State(name=args.name or "hub", log_path=args.log, fail_on_auth=args.fail_on_auth)
+    state.load_fixtures(args.fixtures)
+    if args.cdn_url:
+        state.options["cdn_url"] = args.cdn_url
+    if args.cdn_secret:
+        state.options["cdn_secret"] = args.cdn_secret
     if args.config:
         with open(args.config, encoding="utf-8") as f:
             state.apply_config(json.load(f))

@@ -734,3 +734,285 @@ def assert_tree_has_no_token(testcase, root, token, allow=None):
     hits = scan_tree_for_token(root, token, allow)
     if hits:
         _fail(testcase, f"token {mask(token)} found in files: {hits}")
+
+
+# --------------------------------------------------------------------------
+# Helpers for the auth / env / git credential / TLS suites
+# --------------------------------------------------------------------------
+
+def file_mode(path) -> int:
+    """Permission bits of `path` itself (a symlink is not followed)."""
+    import stat
+    return stat.S_IMODE(os.lstat(path).st_mode)
+
+
+def free_port(host="127.0.0.1") -> int:
+    """A TCP port that was free a moment ago (nothing listens on it)."""
+    import socket
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        s.bind((host, 0))
+        return s.getsockname()[1]
+    finally:
+        s.close()
+
+
+def assert_in_order(testcase, text, needles, msg=""):
+    """Fail unless every needle occurs in `text`, each after the previous one."""
+    pos = 0
+    for n in needles:
+        i = text.find(n, pos)
+        if i < 0:
+            where = "at all" if n not in text else "after the previous expected text"
+            _fail(testcase, f"{msg}{n!r} not found {where} in:\n{text}")
+        pos = i + len(n)
+
+
+def run_checked(testcase, sandbox, args, tokens=None, **kw):
+    """sandbox.run(args, **kw), then assert_no_token for every token in
+    `tokens` (default: DEFAULT_TOKENS) on its stdout and stderr."""
+    r = sandbox.run(args, **kw)
+    for t in (DEFAULT_TOKENS if tokens is None else tokens):
+        assert_no_token(testcase, t, r)
+    return r
+
+
+def git_env(sandbox) -> dict:
+    """Environment for running the real git against the sandbox HOME only."""
+    return {"PATH": os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin"),
+            "HOME": sandbox.home, "GIT_CONFIG_NOSYSTEM": "1", "LANG": "C"}
+
+
+def git_config_global(sandbox, key, value):
+    """`git config --global KEY VALUE` in the sandbox HOME (~/.gitconfig)."""
+    subprocess.run(["git", "config", "--global", key, value], env=git_env(sandbox),
+                   check=True, capture_output=True)
+
+
+FAKE_GIT = r'''#!{python}
+# Fake git for tests: records argv, stdin and whether the environment holds
+# a secret, as one JSON line per call; answers `config --list`.
+import json, os, sys
+data = sys.stdin.buffer.read() if sys.argv[1:2] == ["credential"] else b""
+rec = {{"argv": sys.argv[1:], "stdin": data.decode("utf-8", "surrogateescape"),
+        "env": dict(os.environ)}}
+with open({log!r}, "a") as f:
+    f.write(json.dumps(rec) + "\n")
+if sys.argv[1:3] == ["config", "--list"]:
+    sys.stdout.write({config!r})
+sys.exit({status})
+'''
+
+
+def make_fake_git(dirpath, helpers=("store",), status=0):
+    """Write an executable fake `git` in dirpath (put dirpath first on PATH).
+
+    Each call appends {"argv", "stdin", "env"} to dirpath/git.log (read it
+    with read_fake_git(dirpath)). `git config --list` prints one
+    credential.helper line per name in `helpers`. Exits with `status`."""
+    os.makedirs(dirpath, exist_ok=True)
+    log = os.path.join(dirpath, "git.log")
+    config = "".join(f"credential.helper={h}\n" for h in helpers) + "user.name=Test\n"
+    path = os.path.join(dirpath, "git")
+    with open(path, "w") as f:
+        f.write(FAKE_GIT.format(python=sys.executable, log=log, config=config, status=status))
+    os.chmod(path, 0o755)
+    return path
+
+
+def read_fake_git(dirpath) -> list:
+    """The calls recorded by make_fake_git(dirpath), oldest first."""
+    log = os.path.join(dirpath, "git.log")
+    if not os.path.exists(log):
+        return []
+    with open(log) as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def checked_sandbox(testcase, hub=None, env=None, tokens=None, allow=None):
+    """A Sandbox whose tree is scanned for tokens when the test ends.
+
+    Before the sandbox is removed, scan_tree_for_token runs for every token in
+    `tokens` (default DEFAULT_TOKENS); a hit outside the allowed files fails
+    the test. Allowed: basenames token, stored_tokens, .git-credentials, plus
+    `allow` and whatever the test appends to sandbox.allow_token_files
+    (absolute paths or basenames)."""
+    sb = Sandbox(testcase, hub=hub, env=env)
+    sb.allow_token_files = ["token", "stored_tokens", ".git-credentials", *(allow or [])]
+    toks = list(DEFAULT_TOKENS if tokens is None else tokens)
+
+    def scan():
+        for t in toks:
+            hits = scan_tree_for_token(sb.root, t, allow=sb.allow_token_files)
+            if hits:
+                _fail(testcase, f"token {mask(t)} found in files: {hits}")
+
+    testcase.addCleanup(scan)  # runs before the sandbox's own cleanup (LIFO)
+    return sb
+
+
+# --------------------------------------------------------------------------
+# HubPair: hub + CDN serving the repository fixtures (tests/hub/fixtures.py)
+# --------------------------------------------------------------------------
+
+import fixtures as hub_fixtures  # noqa: E402  (tests/hub/fixtures.py; HUB_DIR is on sys.path)
+
+repo_folder_name = hub_fixtures.repo_folder_name
+
+
+class HubPair:
+    """A hub and its CDN, both serving the same repository fixtures.
+
+    HubPair(testcase=None, *, tls=False, config=None, cdn_config=None,
+            fixtures="default", cdn_host="127.0.0.2", verbose=False, start=True)
+
+    The CDN (name "cdn", --fail-on-auth) starts first on cdn_host (falling back
+    to 127.0.0.1 on another port when 127.0.0.2 cannot be bound), then the hub
+    with cdn_url pointing at it; both get the same random cdn_secret. `config`
+    goes to the hub; its "repos" also go to the CDN (which must know the LFS
+    blobs). `cdn_config` goes to the CDN only. With a testcase both are stopped
+    by addCleanup.
+
+      .hub .cdn          Hub objects (.url .requests() .set_faults() ...)
+      .url               the hub's URL;  .env() -> {"HF_ENDPOINT": ..., [SSL_CERT_FILE]}
+      .registry          fixtures.Registry of what the servers serve
+      .reset()           drop faults and logs on both;  .violations() on both
+      .add_repos(repos)  add/replace repos (config dicts) on both and locally
+      file(repo_id, path, revision="main", repo_type="model") -> fixtures.File
+      file_bytes / sha256 / git_sha1 / etag / size / is_lfs (same arguments)
+      commit(repo_id, revision="main", repo_type="model") -> 40-hex sha
+      files(repo_id, revision="main", repo_type="model") -> sorted paths
+      cache_paths(cache_dir, repo_id, path, revision="main", repo_type="model")
+    """
+
+    def __init__(self, testcase=None, *, tls=False, config=None, cdn_config=None,
+                 fixtures="default", cdn_host="127.0.0.2", verbose=False, start=True):
+        self.testcase = testcase
+        self.tls = tls
+        self.config = dict(config or {})
+        self.cdn_config = dict(cdn_config or {})
+        self.fixtures = fixtures
+        self.cdn_host = cdn_host
+        self.verbose = verbose
+        self.secret = "cdn-secret-" + os.urandom(8).hex()
+        self.registry = hub_fixtures.Registry(hub_fixtures.FIXTURE_SETS[fixtures]())
+        for r in self.config.get("repos") or []:
+            self.registry.add(r)
+        self.hub = None
+        self.cdn = None
+        if start:
+            self.start()
+            if testcase is not None:
+                testcase.addCleanup(self.stop)
+
+    def start(self):
+        if self.hub is not None:
+            return self
+        cdn_cfg = {"fixtures": self.fixtures, "cdn_secret": self.secret}
+        if self.config.get("repos"):
+            cdn_cfg["repos"] = self.config["repos"]
+        cdn_cfg.update(self.cdn_config)
+        hosts = [self.cdn_host] + (["127.0.0.1"] if self.cdn_host != "127.0.0.1" else [])
+        for i, host in enumerate(hosts):
+            cdn = Hub(None, tls=self.tls, host=host, fail_on_auth=True, name="cdn",
+                      config=cdn_cfg, start=False, verbose=self.verbose)
+            try:
+                cdn.start()
+                break
+            except RuntimeError:
+                if i == len(hosts) - 1:
+                    raise
+        self.cdn = cdn
+        hub_cfg = {"fixtures": self.fixtures, "cdn_url": cdn.url, "cdn_secret": self.secret}
+        hub_cfg.update(self.config)
+        self.hub = Hub(None, tls=self.tls, config=hub_cfg, start=False, verbose=self.verbose)
+        try:
+            self.hub.start()
+        except Exception:
+            self.cdn.stop()
+            raise
+        return self
+
+    def stop(self):
+        for h in (self.hub, self.cdn):
+            if h is not None:
+                h.stop()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    @property
+    def url(self):
+        return self.hub.url
+
+    def env(self) -> dict:
+        return self.hub.env()
+
+    def reset(self):
+        self.hub.reset()
+        self.cdn.reset()
+
+    def violations(self) -> list:
+        return self.hub.violations() + self.cdn.violations()
+
+    def add_repos(self, repos):
+        repos = list(repos)
+        for r in repos:
+            self.registry.add(r)
+        self.hub.update_config({"repos": repos})
+        self.cdn.update_config({"repos": repos})
+
+    # -- what the servers serve ---------------------------------------------------
+    def file(self, repo_id, path, revision="main", repo_type="model"):
+        return self.registry.file(repo_id, path, revision, repo_type)
+
+    def file_bytes(self, repo_id, path, revision="main", repo_type="model") -> bytes:
+        return self.file(repo_id, path, revision, repo_type).data
+
+    def sha256(self, repo_id, path, revision="main", repo_type="model") -> str:
+        return self.file(repo_id, path, revision, repo_type).sha256
+
+    def git_sha1(self, repo_id, path, revision="main", repo_type="model") -> str:
+        """Git blob id as in the tree API "oid" (for LFS files: of the pointer)."""
+        return self.file(repo_id, path, revision, repo_type).oid
+
+    def etag(self, repo_id, path, revision="main", repo_type="model") -> str:
+        """Unquoted ETag = cache blob name: sha256 (LFS) or git blob sha1."""
+        return self.file(repo_id, path, revision, repo_type).etag
+
+    def size(self, repo_id, path, revision="main", repo_type="model") -> int:
+        return self.file(repo_id, path, revision, repo_type).size
+
+    def is_lfs(self, repo_id, path, revision="main", repo_type="model") -> bool:
+        return self.file(repo_id, path, revision, repo_type).lfs
+
+    def commit(self, repo_id, revision="main", repo_type="model") -> str:
+        repo = self.registry.get(repo_id, repo_type)
+        c = repo.resolve(revision) if repo else None
+        if c is None:
+            raise KeyError(f"{repo_type} {repo_id}: no revision {revision!r}")
+        return c.sha
+
+    def files(self, repo_id, revision="main", repo_type="model") -> list:
+        repo = self.registry.get(repo_id, repo_type)
+        return sorted(repo.resolve(revision).files)
+
+    def cache_paths(self, cache_dir, repo_id, path, revision="main", repo_type="model") -> dict:
+        """Where hf_hub_download puts the file under cache_dir (the hub cache):
+        {"repo", "ref" (refs/<revision>), "blob", "snapshot", "no_exist", "commit", "etag"}."""
+        f = self.file(repo_id, path, revision, repo_type)
+        commit = self.commit(repo_id, revision, repo_type)
+        root = os.path.join(cache_dir, repo_folder_name(repo_id, repo_type))
+        return {"repo": root, "ref": os.path.join(root, "refs", revision),
+                "blob": os.path.join(root, "blobs", f.etag),
+                "snapshot": os.path.join(root, "snapshots", commit, path),
+                "no_exist": os.path.join(root, ".no_exist", commit, path),
+                "commit": commit, "etag": f.etag}
+
+
+def start_hub_with_cdn(testcase, tls=False, config=None, **kw) -> HubPair:
+    """HubPair(testcase, tls=tls, config=config, **kw), started and cleaned up."""
+    return HubPair(testcase, tls=tls, config=config, **kw)

@@ -1,0 +1,150 @@
+/**
+ * @file hf/download.h
+ * @brief Download files and whole repositories into the cache shared with
+ * the official Python client (or into a plain local directory).
+ *
+ * Every byte is verified before it is published: a blob appears in the
+ * cache only after its size and hash (sha256 for LFS files, git blob sha1
+ * for the others) match what the Hub announced. Interrupted downloads are
+ * resumed by the next call. Large files are fetched over several
+ * connections at once.
+ *
+ * Thread-safety: a client is used by one thread at a time; these calls
+ * start their own worker threads internally. Use separate clients to
+ * download from several threads at once. Several processes (this library,
+ * the Python client) may download into one cache at the same time.
+ */
+#ifndef HF_DOWNLOAD_H
+#define HF_DOWNLOAD_H
+
+#include <stdint.h>
+
+#include "common.h"
+#include "client.h"
+
+HF_BEGIN_DECL
+
+/** Kind of repository. @since 0.1 */
+typedef enum hf_repo_type {
+	HF_REPO_MODEL = 0,
+	HF_REPO_DATASET = 1,
+	HF_REPO_SPACE = 2
+} hf_repo_type;
+
+/** "model", "dataset" or "space"; NULL for an unknown value. @since 0.1 */
+HF_EXTERN(const char *) hf_repo_type_name(hf_repo_type type);
+/** Parse "model", "dataset" or "space" (also the plural). HF_OK or HF_EINVAL. @since 0.1 */
+HF_EXTERN(int) hf_repo_type_parse(const char *name, hf_repo_type *out);
+
+/** Progress of a download, passed to ::hf_progress_cb. @since 0.1 */
+typedef struct hf_progress {
+	const char *file;      /**< path in the repo of the file that moved, or NULL */
+	uint64_t file_done;    /**< bytes of that file on disk (verified or being fetched) */
+	uint64_t file_total;   /**< its size */
+	uint64_t bytes_done;   /**< all files: bytes on disk */
+	uint64_t bytes_total;  /**< all files: bytes to have */
+	size_t files_done;     /**< files complete (including those already cached) */
+	size_t files_total;    /**< files to have */
+} hf_progress;
+
+/**
+ * Progress callback. Called from the library's worker threads, one call at
+ * a time (never concurrently), at most every 100 ms per file plus once when
+ * each file completes. Return non-zero to cancel: the call then fails with
+ * HF_ECANCELLED and nothing half-written is published.
+ */
+typedef int (*hf_progress_cb)(const hf_progress *progress, void *payload);
+
+#define HF_DOWNLOAD_OPTIONS_VERSION 1
+
+/**
+ * Options of hf_download_file() and hf_download_snapshot(). Initialise
+ * with HF_DOWNLOAD_OPTIONS_INIT or hf_download_options_init(); fields are
+ * only ever appended. Strings are read during the call only.
+ * @since 0.1
+ */
+typedef struct hf_download_options {
+	unsigned int version;
+	hf_repo_type repo_type;     /**< default HF_REPO_MODEL */
+	const char *revision;       /**< branch, tag, "refs/pr/N" or commit; NULL: "main" */
+	const char *const *include; /**< fnmatch patterns (snapshot only); NULL: all */
+	size_t include_count;
+	const char *const *exclude; /**< fnmatch patterns to leave out (snapshot only) */
+	size_t exclude_count;
+	const char *cache_dir;      /**< overrides the client's hub cache */
+	const char *local_dir;      /**< write real files here instead of the cache */
+	const char *token;          /**< explicit token for this call (beats every other) */
+	int force;                  /**< download again even if cached */
+	int dry_run;                /**< plan only: see hf_download_plan() */
+	int max_workers;            /**< files at once; 0: 8 */
+	int offline;                /**< use only the cache (as HF_HUB_OFFLINE=1) */
+	hf_progress_cb progress;
+	void *progress_payload;
+	int connections_per_file;   /**< ranged connections for a large file; 0: 4; 1: off */
+	uint64_t split_threshold;   /**< files at least this big are split; 0: 64 MiB */
+} hf_download_options;
+
+#define HF_DOWNLOAD_OPTIONS_INIT { HF_DOWNLOAD_OPTIONS_VERSION, HF_REPO_MODEL, NULL, NULL, 0, \
+		NULL, 0, NULL, NULL, NULL, 0, 0, 0, 0, NULL, NULL, 0, 0 }
+
+/** Reset @p opts to defaults. HF_EINVAL on a version mismatch. @since 0.1 */
+HF_EXTERN(int) hf_download_options_init(hf_download_options *opts, unsigned int version);
+
+/**
+ * Download one file of a repository into the cache (or local_dir).
+ * @param path_out receives the path of the file in the snapshot
+ *        (`<cache>/models--org--name/snapshots/<commit>/<filename>`), or
+ *        in local_dir; free with hf_free().
+ * @return HF_OK; HF_EINVAL (bad repo id, revision or file name);
+ *         HF_ENOTFOUND (repository, revision or file: the message says
+ *         which); HF_EGATED (gated repo: the hint gives the page to request
+ *         access); HF_EAUTH; HF_EFORBIDDEN; HF_EOFFLINE (offline and not
+ *         cached); HF_EINTEGRITY (hash or size mismatch: nothing kept);
+ *         HF_ENETWORK, HF_ETIMEOUT, HF_ETLS, HF_ERATELIMIT, HF_ESERVER
+ *         (after retries); HF_EIO, HF_ENOSPC; HF_ECANCELLED.
+ * @since 0.1
+ */
+HF_EXTERN(int) hf_download_file(hf_client *client, const char *repo_id, const char *filename,
+				const hf_download_options *opts, char **path_out);
+
+/**
+ * Download every file of a repository revision (filtered by include and
+ * exclude) into the cache (or local_dir).
+ * @param path_out receives the snapshot directory
+ *        (`<cache>/models--org--name/snapshots/<commit>`) or the real path
+ *        of local_dir; free with hf_free().
+ * @return as hf_download_file().
+ * @since 0.1
+ */
+HF_EXTERN(int) hf_download_snapshot(hf_client *client, const char *repo_id,
+				    const hf_download_options *opts, char **path_out);
+
+/** One file of a plan. @since 0.1 */
+typedef struct hf_plan_file {
+	char *path;         /**< in the repo */
+	uint64_t size;
+	int will_download;  /**< 0 when already cached (or filtered out) */
+	int selected;       /**< passes the include/exclude filter */
+} hf_plan_file;
+
+/** What a download would do. @since 0.1 */
+typedef struct hf_plan {
+	char *commit;          /**< resolved commit */
+	hf_plan_file *files;   /**< every file of the revision, sorted by path */
+	size_t count;
+} hf_plan;
+
+/**
+ * Resolve and list without downloading (the CLI's --dry-run). With
+ * @p filename non-NULL only that file is planned.
+ * @param out receives the plan; free with hf_plan_free().
+ * @since 0.1
+ */
+HF_EXTERN(int) hf_download_plan(hf_client *client, const char *repo_id, const char *filename,
+				const hf_download_options *opts, hf_plan **out);
+/** Free a plan. NULL is a no-op. @since 0.1 */
+HF_EXTERN(void) hf_plan_free(hf_plan *plan);
+
+HF_END_DECL
+
+#endif

@@ -1,0 +1,264 @@
+#include "cache.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "fsutil.h"
+#include "repo.h"
+#include "util.h"
+#include "validate.h"
+
+static const char cachedir_tag[] =
+	"Signature: 8a477f597d28d172789f06886806bc55\n"
+	"# This file is a cache directory tag created by huggingface_hub.\n"
+	"# For information about cache directory tags, see:\n"
+	"#\thttps://bford.info/cachedir/\n";
+
+int hf__repo_cache_init(hf__repo_cache *rc, const char *root, hf_repo_type type, const char *repo_id)
+{
+	memset(rc, 0, sizeof(*rc));
+	rc->root = hf__strdup(root);
+	rc->folder = hf__repo_folder(type, repo_id);
+	rc->repo_dir = rc->root && rc->folder ? hf__path_join(rc->root, rc->folder) : NULL;
+	if (!rc->repo_dir) {
+		hf__repo_cache_dispose(rc);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void hf__repo_cache_dispose(hf__repo_cache *rc)
+{
+	free(rc->root);
+	free(rc->folder);
+	free(rc->repo_dir);
+	memset(rc, 0, sizeof(*rc));
+}
+
+char *hf__cache_path(const hf__repo_cache *rc, const char *fmt, ...)
+{
+	hf__buf b = HF__BUF_INIT;
+	va_list ap;
+	int rc2;
+
+	if (hf__buf_printf(&b, "%s/", rc->repo_dir) < 0)
+		return NULL;
+	va_start(ap, fmt);
+	rc2 = hf__buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	if (rc2 < 0) {
+		hf__buf_dispose(&b);
+		return NULL;
+	}
+	return hf__buf_detach(&b);
+}
+
+int hf__cache_read_ref(const hf__repo_cache *rc, const char *rev, char commit[41])
+{
+	char *path = hf__cache_path(rc, "refs/%s", rev);
+	char *text = NULL;
+	size_t len = 0;
+	int ok = 0;
+
+	commit[0] = '\0';
+	if (path && hf__read_file(path, 4096, &text, &len) == 0) {
+		/* Tolerate surrounding white space; anything else is no ref. */
+		char *p = text, *end = text + len;
+
+		while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
+			p++;
+		while (end > p && (end[-1] == ' ' || end[-1] == '\n' || end[-1] == '\r' || end[-1] == '\t'))
+			end--;
+		*end = '\0';
+		if (hf__is_commit_hash(p)) {
+			memcpy(commit, p, 41);
+			ok = 1;
+		}
+	}
+	free(text);
+	free(path);
+	return ok;
+}
+
+int hf__cache_write_ref(const hf__repo_cache *rc, const char *rev, const char *commit)
+{
+	char current[41];
+	char *path, *dir;
+	int rc2;
+
+	if (hf__cache_read_ref(rc, rev, current) && strcmp(current, commit) == 0)
+		return 0;
+	dir = hf__cache_path(rc, "refs/%s", rev);
+	if (!dir)
+		return -ENOMEM;
+	/* Directories of refs/<a/b/c>: "refs" plus the revision's parents. */
+	{
+		char *slash = strrchr(dir, '/');
+
+		*slash = '\0';
+		rc2 = hf__mkdirs_under(rc->repo_dir, dir + strlen(rc->repo_dir) + 1, 0777);
+		*slash = '/';
+	}
+	path = dir;
+	if (!rc2)
+		rc2 = hf__write_file_atomic(path, commit, strlen(commit), 0644);
+	free(path);
+	return rc2;
+}
+
+/* The link target the official client writes for file at this depth. */
+static char *pointer_target(const char *file, const char *etag)
+{
+	hf__buf b = HF__BUF_INIT;
+	const char *p;
+
+	if (hf__buf_puts(&b, "../../") < 0)
+		return NULL;
+	for (p = file; *p; p++) {
+		if (*p == '/' && hf__buf_puts(&b, "../") < 0) {
+			hf__buf_dispose(&b);
+			return NULL;
+		}
+	}
+	if (hf__buf_printf(&b, "blobs/%s", etag) < 0) {
+		hf__buf_dispose(&b);
+		return NULL;
+	}
+	return hf__buf_detach(&b);
+}
+
+int hf__cache_pointer_ok(const hf__repo_cache *rc, const char *commit, const char *file)
+{
+	char *path = hf__cache_path(rc, "snapshots/%s/%s", commit, file);
+	char target[512];
+	struct stat st;
+	ssize_t n;
+	int ok = 0;
+
+	if (!path)
+		return 0;
+	if (lstat(path, &st) != 0)
+		goto done;
+	if (S_ISREG(st.st_mode)) {
+		ok = 1; /* a cache made without symbolic links */
+		goto done;
+	}
+	if (!S_ISLNK(st.st_mode))
+		goto done;
+	n = readlink(path, target, sizeof(target) - 1);
+	if (n <= 0 || (size_t)n >= sizeof(target) - 1)
+		goto done;
+	target[n] = '\0';
+	{
+		const char *slash = strrchr(target, '/');
+		char *expected = slash ? pointer_target(file, slash + 1) : NULL;
+
+		/* Only the official shape, to a blob of this repo that exists. */
+		ok = expected && strcmp(expected, target) == 0 && hf__is_etag(slash + 1) &&
+		     stat(path, &st) == 0 && S_ISREG(st.st_mode);
+		free(expected);
+	}
+done:
+	free(path);
+	return ok;
+}
+
+int hf__cache_link(const hf__repo_cache *rc, const char *commit, const char *file, const char *etag)
+{
+	char *target = pointer_target(file, etag);
+	char *rel = NULL, *path = NULL, *tmp = NULL;
+	int rc2 = -ENOMEM;
+
+	if (!target)
+		goto done;
+	path = hf__cache_path(rc, "snapshots/%s/%s", commit, file);
+	rel = path ? hf__strdup(path + strlen(rc->repo_dir) + 1) : NULL;
+	if (!rel)
+		goto done;
+	*strrchr(rel, '/') = '\0';
+	rc2 = hf__mkdirs_under(rc->repo_dir, rel, 0777);
+	if (rc2)
+		goto done;
+	tmp = hf__unique_name(path, "tmp");
+	if (!tmp) {
+		rc2 = -ENOMEM;
+		goto done;
+	}
+	/* A link under a temporary name, renamed over: never a half state. */
+	if (symlink(target, tmp) != 0 || rename(tmp, path) != 0) {
+		rc2 = -errno;
+		unlink(tmp);
+	}
+done:
+	free(target);
+	free(rel);
+	free(path);
+	free(tmp);
+	return rc2;
+}
+
+void hf__cache_mark_missing(const hf__repo_cache *rc, const char *commit, const char *file)
+{
+	char *path = hf__cache_path(rc, ".no_exist/%s/%s", commit, file);
+	char *rel = path ? hf__strdup(path + strlen(rc->repo_dir) + 1) : NULL;
+	int fd;
+
+	if (rel) {
+		*strrchr(rel, '/') = '\0';
+		if (hf__mkdirs_under(rc->repo_dir, rel, 0777) == 0) {
+			fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+			if (fd >= 0)
+				close(fd);
+		}
+	}
+	free(rel);
+	free(path);
+}
+
+int hf__cache_blob_ok(const hf__repo_cache *rc, const char *etag, uint64_t size)
+{
+	char *path = hf__cache_path(rc, "blobs/%s", etag);
+	struct stat st;
+	int ok = path && lstat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+		 (uint64_t)st.st_size == size;
+
+	free(path);
+	return ok;
+}
+
+void hf__cache_ensure_tag(const char *root)
+{
+	char *path = hf__path_join(root, "CACHEDIR.TAG");
+	struct stat st;
+
+	if (path && lstat(path, &st) != 0 && errno == ENOENT &&
+	    hf__mkdirs(root, 0777, NULL) == 0)
+		(void)hf__write_file_atomic(path, cachedir_tag, sizeof(cachedir_tag) - 1, 0644);
+	free(path);
+}
+
+int hf__cache_lock(const hf__repo_cache *rc, const char *etag)
+{
+	hf__buf rel = HF__BUF_INIT, path = HF__BUF_INIT;
+	int rc2;
+
+	if (hf__buf_printf(&rel, ".locks/%s", rc->folder) < 0 ||
+	    hf__buf_printf(&path, "%s/.locks/%s/%s.lock", rc->root, rc->folder, etag) < 0) {
+		hf__buf_dispose(&rel);
+		hf__buf_dispose(&path);
+		return -ENOMEM;
+	}
+	rc2 = hf__mkdirs_under(rc->root, rel.data, 0777);
+	if (!rc2)
+		rc2 = hf__lock_path(path.data);
+	hf__buf_dispose(&rel);
+	hf__buf_dispose(&path);
+	return rc2;
+}

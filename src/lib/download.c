@@ -1,0 +1,1306 @@
+/*
+ * hf_download_file / hf_download_snapshot / hf_download_plan: the cache
+ * algorithm of hub-protocol.md §3.8 and §5, on top of fetch.c.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "buf.h"
+#include "cache.h"
+#include "client_int.h"
+#include "fetch.h"
+#include "fsutil.h"
+#include "hash.h"
+#include "http.h"
+#include "hub_error.h"
+#include "parse.h"
+#include "repo.h"
+#include "tree.h"
+#include "util.h"
+#include "validate.h"
+
+#define DEFAULT_WORKERS 8
+#define DEFAULT_CONNECTIONS 4
+#define DEFAULT_SPLIT ((uint64_t)64 << 20)
+#define PROGRESS_INTERVAL_MS 100
+
+int hf_download_options_init(hf_download_options *opts, unsigned int version)
+{
+	hf_download_options def = HF_DOWNLOAD_OPTIONS_INIT;
+
+	if (!opts || version != HF_DOWNLOAD_OPTIONS_VERSION)
+		return HF_EINVAL;
+	*opts = def;
+	return HF_OK;
+}
+
+/* ---- one call's context ---- */
+
+typedef struct dl {
+	hf_client *c;
+	hf_download_options o;
+	const char *repo_id;
+	const char *revision;
+	char *token;                /* to send, or NULL */
+	hf_token_source source;
+	hf__repo_cache rc;
+	int offline;
+	char commit[41];
+	/* Progress, shared by the workers. */
+	pthread_mutex_t mu;
+	hf_progress prog;
+	uint64_t last_ms;
+	volatile int cancel;
+} dl;
+
+static const char *type_word(const dl *d)
+{
+	return hf_repo_type_name(d->o.repo_type);
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* Report progress; final calls always go through, others at most every 100 ms. */
+static void progress_emit(dl *d, const char *file, uint64_t file_done, uint64_t file_total,
+			  uint64_t delta, int file_finished)
+{
+	uint64_t t;
+
+	if (!d->o.progress)
+		return;
+	pthread_mutex_lock(&d->mu);
+	d->prog.bytes_done += delta;
+	if (file_finished)
+		d->prog.files_done++;
+	t = now_ms();
+	if (file_finished || t - d->last_ms >= PROGRESS_INTERVAL_MS) {
+		d->last_ms = t;
+		d->prog.file = file;
+		d->prog.file_done = file_done;
+		d->prog.file_total = file_total;
+		if (d->o.progress(&d->prog, d->o.progress_payload))
+			d->cancel = 1;
+	}
+	pthread_mutex_unlock(&d->mu);
+}
+
+static int dl_init(dl *d, hf_client *c, const char *repo_id, const hf_download_options *opts)
+{
+	int rc;
+
+	memset(d, 0, sizeof(*d));
+	d->c = c;
+	hf__error_clear(c);
+	if (opts && opts->version != HF_DOWNLOAD_OPTIONS_VERSION)
+		return hf__error_set(c, HF_EINVAL, NULL, "hf_download_options version %u is not supported",
+				     opts->version);
+	if (opts)
+		d->o = *opts;
+	else
+		hf_download_options_init(&d->o, HF_DOWNLOAD_OPTIONS_VERSION);
+	if (!d->o.max_workers)
+		d->o.max_workers = DEFAULT_WORKERS;
+	if (d->o.max_workers < 1 || d->o.max_workers > 256)
+		return hf__error_set(c, HF_EINVAL, NULL, "max_workers must be between 1 and 256");
+	if (!d->o.connections_per_file)
+		d->o.connections_per_file = DEFAULT_CONNECTIONS;
+	if (d->o.connections_per_file < 1 || d->o.connections_per_file > 64)
+		return hf__error_set(c, HF_EINVAL, NULL, "connections_per_file must be between 1 and 64");
+	if (!d->o.split_threshold)
+		d->o.split_threshold = DEFAULT_SPLIT;
+	if (!hf_repo_type_name(d->o.repo_type))
+		return hf__error_set(c, HF_EINVAL, NULL, "unknown repository type");
+	d->repo_id = repo_id;
+	d->revision = d->o.revision && *d->o.revision ? d->o.revision : "main";
+	if (!repo_id || !hf__valid_repo_id(repo_id))
+		return hf__error_set(c, HF_EINVAL,
+				     "a repository id is 'name' or 'namespace/name' of letters, digits, '-', '_' and '.'",
+				     "invalid repository id '%s'", repo_id ? repo_id : "");
+	if (!hf__valid_revision(d->revision))
+		return hf__error_set(c, HF_EINVAL, NULL, "invalid revision '%s'", d->revision);
+	if (d->o.cache_dir && d->o.local_dir)
+		return hf__error_set(c, HF_EINVAL, NULL, "cache_dir and local_dir cannot be used together");
+	d->offline = d->o.offline || c->cfg.offline;
+	/* An explicit token is always sent; a found one unless implicit tokens are off. */
+	if ((d->o.token && *d->o.token) || c->explicit_token || !c->cfg.disable_implicit_token) {
+		rc = hf_token_resolve(c, d->o.token, &d->token, &d->source);
+		if (rc)
+			return rc;
+	}
+	if (hf__repo_cache_init(&d->rc, d->o.cache_dir ? d->o.cache_dir : c->cfg.hub_cache,
+				d->o.repo_type, repo_id) < 0)
+		return hf__error_set(c, HF_ENOMEM, NULL, "out of memory");
+	pthread_mutex_init(&d->mu, NULL);
+	return HF_OK;
+}
+
+static void dl_dispose(dl *d)
+{
+	hf_free_secret(d->token);
+	hf__repo_cache_dispose(&d->rc);
+	pthread_mutex_destroy(&d->mu);
+}
+
+/* ---- errors in the guide's words ---- */
+
+static int gated_error(dl *d, long status, const char *server_msg)
+{
+	char hint[512];
+	const char *ep = d->c->cfg.endpoint;
+
+	if (server_msg && (strstr(server_msg, "pending") || strstr(server_msg, "awaiting"))) {
+		snprintf(hint, sizeof(hint),
+			 "the repository's authors must approve it; check %s/%s for the green check "
+			 "mark, then retry", ep, d->repo_id);
+		return hf__error_set(d->c, HF_EGATED, hint,
+				     "your request to access %s '%s' is awaiting approval",
+				     type_word(d), d->repo_id);
+	}
+	if (status == 401 || !d->token) {
+		snprintf(hint, sizeof(hint),
+			 "go to %s/%s, click \"Request access\" and accept the license, then log in "
+			 "with 'hf auth login' (or set HF_TOKEN) and retry", ep, d->repo_id);
+		return hf__error_set(d->c, HF_EGATED, hint,
+				     "access to %s '%s' requires gating: log in with an account that "
+				     "has been granted access", type_word(d), d->repo_id);
+	}
+	snprintf(hint, sizeof(hint),
+		 "go to %s/%s, click \"Request access\", fill in the form and wait for approval "
+		 "(\"You have been granted access\"), then retry", ep, d->repo_id);
+	return hf__error_set(d->c, HF_EGATED, hint,
+			     "access to %s '%s' requires gating: the token from %s has not been "
+			     "granted access", type_word(d), d->repo_id, hf_token_source_name(d->source));
+}
+
+/* Map a Hub error (resolve, revision or tree call) to the guide's messages. */
+static int repo_error(dl *d, long status, const char *error_code, const char *server_msg,
+		      const char *file, const char *url, const char *request_id)
+{
+	const char *code = error_code ? error_code : "";
+	const char *msg = server_msg ? server_msg : "";
+	char hint[512];
+	int rc;
+
+	if (strcmp(code, "RevisionNotFound") == 0) {
+		rc = hf__error_set(d->c, HF_ENOTFOUND, "check the branch, tag or commit name",
+				   "revision '%s' not found in %s '%s'", d->revision, type_word(d),
+				   d->repo_id);
+	} else if (strcmp(code, "EntryNotFound") == 0) {
+		rc = hf__error_set(d->c, HF_ENOTFOUND, "check the file name and its folder",
+				   "file '%s' not found in %s '%s' at revision '%s'", file ? file : "",
+				   type_word(d), d->repo_id, d->revision);
+	} else if (strcmp(code, "GatedRepo") == 0) {
+		rc = gated_error(d, status, msg);
+	} else if (status == 401 && d->token &&
+		   strcmp(msg, "Invalid credentials in Authorization header") == 0) {
+		hf__invalid_token_hint(hint, sizeof(hint), d->source, d->c->cfg.endpoint);
+		rc = hf__error_set(d->c, HF_EAUTH, hint, "invalid token (from %s): the Hub answered 401",
+				   hf_token_source_name(d->source));
+	} else if (strcmp(code, "RepoNotFound") == 0 || status == 401 || status == 404) {
+		rc = hf__error_set(d->c, HF_ENOTFOUND,
+				   d->token ? "check the name and the repository type (--repo-type); the "
+					      "token must be allowed to read it if it is private or gated"
+					    : "check the name and the repository type (--repo-type); a "
+					      "private or gated repository needs 'hf auth login' first",
+				   "repository '%s' not found (%s)", d->repo_id, type_word(d));
+	} else if (status == 403) {
+		rc = hf__error_set(d->c, HF_EFORBIDDEN, "make sure your token has the permissions this needs",
+				   "access to %s '%s' denied (403)%s%s", type_word(d), d->repo_id,
+				   *msg ? ": " : "", msg);
+	} else if (status == 429) {
+		rc = hf__error_set(d->c, HF_ERATELIMIT, "wait a few minutes and retry",
+				   "rate limited by the Hub (429)");
+	} else if (status >= 500) {
+		rc = hf__error_set(d->c, HF_ESERVER, "retry later", "the Hub failed with HTTP %ld", status);
+	} else {
+		rc = hf__error_set(d->c, HF_EPROTOCOL, NULL, "unexpected HTTP %ld from the Hub", status);
+	}
+	hf__error_http(d->c, status, url, request_id);
+	return rc;
+}
+
+static int retryable(long status)
+{
+	return status == 408 || status == 429 || status >= 500;
+}
+
+/* An API GET with the retry policy (408, 429, 5xx, dropped connections). */
+static int api_get(dl *d, hf__xfer *x, const char *url)
+{
+	int attempt, rc = HF_OK;
+
+	for (attempt = 1; attempt <= 5; attempt++) {
+		x->url = url;
+		x->token = d->token;
+		x->connect_timeout_s = d->c->cfg.etag_timeout;
+		x->stall_timeout_s = d->c->cfg.download_timeout;
+		rc = hf__request(d->c, x);
+		if (rc == HF_EOFFLINE || rc == HF_ENOMEM || rc == HF_EINVAL || rc == HF_ETLS)
+			return rc;
+		if (!rc && !retryable(x->status))
+			return HF_OK;
+		if (attempt < 5)
+			sleep(attempt >= 4 ? 8u : 1u << (attempt - 1));
+	}
+	return rc;
+}
+
+/* ---- resolving a revision ---- */
+
+/* The commit of d->revision from the Hub (revision API). */
+static int resolve_commit_online(dl *d, int *no_fallback)
+{
+	hf__xfer x = HF__XFER_INIT;
+	char *rev = hf__quote(d->revision, ""), *suffix = NULL, *url = NULL;
+	json_t *root = NULL;
+	int rc;
+
+	if (rev) {
+		suffix = malloc(strlen(rev) + 16);
+		if (suffix)
+			sprintf(suffix, "/revision/%s", rev);
+	}
+	url = suffix ? hf__api_url(d->c, d->o.repo_type, d->repo_id, suffix) : NULL;
+	if (!url) {
+		rc = hf__error_set(d->c, HF_ENOMEM, NULL, "out of memory");
+		goto done;
+	}
+	rc = api_get(d, &x, url);
+	if (rc)
+		goto done;
+	if (x.status != 200) {
+		*no_fallback = x.error_code && strcmp(x.error_code, "RevisionNotFound") == 0;
+		rc = repo_error(d, x.status, x.error_code, x.error_message, NULL, url, x.request_id);
+		goto done;
+	}
+	root = json_loadb(x.body.data, x.body.len, 0, NULL);
+	{
+		const char *sha = json_string_value(json_object_get(root, "sha"));
+
+		if (!sha || !hf__is_commit_hash(sha)) {
+			rc = hf__error_set(d->c, HF_EPROTOCOL, "check HF_ENDPOINT: it should be a Hugging Face Hub",
+					   "the Hub's answer for %s '%s' has no valid commit", type_word(d),
+					   d->repo_id);
+			goto done;
+		}
+		memcpy(d->commit, sha, 41);
+	}
+done:
+	json_decref(root);
+	hf__xfer_clear(&x);
+	free(rev);
+	free(suffix);
+	free(url);
+	return rc;
+}
+
+/* The commit from the cache: the revision itself or refs/<revision>. */
+static int commit_from_cache(dl *d)
+{
+	if (hf__is_commit_hash(d->revision)) {
+		memcpy(d->commit, d->revision, 41);
+		return 1;
+	}
+	return hf__cache_read_ref(&d->rc, d->revision, d->commit);
+}
+
+static int offline_miss(dl *d, const char *what)
+{
+	if (d->c->cfg.offline || d->o.offline)
+		return hf__error_set(d->c, HF_EOFFLINE,
+				     "run the same command once online, or unset HF_HUB_OFFLINE",
+				     "%s of %s '%s' (revision '%s') is not in the cache, and offline mode is enabled",
+				     what, type_word(d), d->repo_id, d->revision);
+	return hf__error_set(d->c, HF_EOFFLINE, NULL, "%s is not in the cache", what);
+}
+
+/* ---- one file into the cache ---- */
+
+typedef struct job {
+	const char *file;
+	char etag[65];
+	uint64_t size;
+} job;
+
+typedef struct job_progress {
+	dl *d;
+	const job *j;
+	uint64_t reported;
+} job_progress;
+
+static void on_fetch_progress(void *payload, uint64_t done)
+{
+	job_progress *jp = payload;
+	uint64_t delta;
+
+	pthread_mutex_lock(&jp->d->mu);
+	delta = done > jp->reported ? done - jp->reported : 0;
+	jp->reported += delta;
+	pthread_mutex_unlock(&jp->d->mu);
+	progress_emit(jp->d, jp->j->file, done, jp->j->size, delta, 0);
+}
+
+typedef struct job_error {
+	int code;
+	long status;
+	char msg[512];
+	const char *hint;
+	char error_code[32];
+	char server_msg[256];
+	char file[512];
+} job_error;
+
+/*
+ * Make sure blobs/<etag> holds the verified bytes of j (downloading them
+ * under the etag's lock when needed), then link the snapshot to it.
+ */
+static int cache_one(dl *d, hf__conn *conn, const job *j, job_error *err)
+{
+	char *url = NULL, *blob = NULL, *blobs_dir = NULL;
+	job_progress jp = { d, j, 0 };
+	hf__fetch f;
+	int lock_fd, rc = HF_OK;
+
+	memset(&f, 0, sizeof(f));
+	lock_fd = hf__cache_lock(&d->rc, j->etag);
+	blob = hf__cache_path(&d->rc, "blobs/%s", j->etag);
+	blobs_dir = hf__cache_path(&d->rc, "blobs");
+	if (!blob || !blobs_dir) {
+		rc = HF_ENOMEM;
+		snprintf(err->msg, sizeof(err->msg), "out of memory");
+		goto done;
+	}
+	/* Checked again under the lock: another process may have finished it. */
+	if (!d->o.force && hf__cache_blob_ok(&d->rc, j->etag, j->size)) {
+		progress_emit(d, j->file, j->size, j->size, j->size, 1);
+		goto link;
+	}
+	rc = hf__mkdirs_under(d->rc.root, d->rc.folder, 0777);
+	if (!rc)
+		rc = hf__mkdirs_under(d->rc.repo_dir, "blobs", 0777);
+	if (rc) {
+		snprintf(err->msg, sizeof(err->msg), "cannot create '%s': %s", blobs_dir, strerror(-rc));
+		rc = rc == -ENOSPC ? HF_ENOSPC : HF_EIO;
+		goto done;
+	}
+	url = hf__resolve_url(d->c, d->o.repo_type, d->repo_id, d->commit, j->file);
+	if (!url) {
+		rc = HF_ENOMEM;
+		goto done;
+	}
+	f.client = d->c;
+	f.conn = conn;
+	f.url = url;
+	f.token = d->token;
+	f.etag = j->etag;
+	f.size = j->size;
+	f.dir = blobs_dir;
+	f.prefix = j->etag;
+	f.label = j->file;
+	f.connections = d->o.connections_per_file;
+	f.split_threshold = d->o.split_threshold;
+	f.progress = on_fetch_progress;
+	f.progress_payload = &jp;
+	f.cancel = &d->cancel;
+	rc = hf__fetch_run(&f);
+	if (rc) {
+		snprintf(err->msg, sizeof(err->msg), "%s", f.msg);
+		err->hint = f.hint;
+		err->status = f.http_status;
+		snprintf(err->error_code, sizeof(err->error_code), "%s", f.error_code);
+		snprintf(err->server_msg, sizeof(err->server_msg), "%s", f.server_msg);
+		goto done;
+	}
+	if (d->o.force) {
+		/* Same verified content under the same name: replacing is safe. */
+		rc = rename(f.tmp_path, blob) == 0 ? 0 : -errno;
+	} else {
+		rc = hf__rename_noreplace(f.tmp_path, blob);
+		if (rc == -EEXIST) {
+			unlink(f.tmp_path);
+			rc = 0;
+		}
+	}
+	if (rc) {
+		unlink(f.tmp_path);
+		snprintf(err->msg, sizeof(err->msg), "cannot publish '%s': %s", blob, strerror(-rc));
+		rc = HF_EIO;
+		goto done;
+	}
+	progress_emit(d, j->file, j->size, j->size, j->size - jp.reported, 1);
+link:
+	rc = hf__cache_link(&d->rc, d->commit, j->file, j->etag);
+	if (rc) {
+		snprintf(err->msg, sizeof(err->msg), "cannot link '%s' in the snapshot: %s", j->file,
+			 strerror(-rc));
+		rc = HF_EIO;
+	}
+done:
+	if (rc && !err->code) {
+		err->code = rc;
+		snprintf(err->file, sizeof(err->file), "%s", j->file);
+	}
+	hf__unlock_fd(lock_fd);
+	free(f.tmp_path);
+	free(url);
+	free(blob);
+	free(blobs_dir);
+	return rc;
+}
+
+/* Turn a worker's error into the client's record. */
+static int report_job_error(dl *d, job_error *e)
+{
+	if (e->code == HF_ENOTFOUND || e->code == HF_EGATED || e->code == HF_EAUTH ||
+	    e->code == HF_EFORBIDDEN)
+		return repo_error(d, e->status, e->error_code[0] ? e->error_code : NULL,
+				  e->server_msg, e->file, NULL, NULL);
+	if (e->code == HF_ECANCELLED)
+		return hf__error_set(d->c, HF_ECANCELLED,
+				     "run the same command again: the download resumes where it stopped",
+				     "download cancelled");
+	return hf__error_set(d->c, e->code, e->hint, "%s", e->msg);
+}
+
+static int local_one(dl *d, hf__conn *conn, const job *j, job_error *err);
+
+/* ---- the worker pool ---- */
+
+typedef struct pool {
+	dl *d;
+	job *jobs;
+	size_t count, next;
+	pthread_mutex_t mu;
+	job_error err;
+} pool;
+
+static void *pool_worker(void *arg)
+{
+	pool *p = arg;
+	hf__conn *conn = hf__conn_new(p->d->c);
+	job_error local;
+
+	if (!conn) {
+		pthread_mutex_lock(&p->mu);
+		if (!p->err.code) {
+			p->err.code = HF_ENOMEM;
+			snprintf(p->err.msg, sizeof(p->err.msg), "cannot initialise libcurl");
+		}
+		pthread_mutex_unlock(&p->mu);
+		return NULL;
+	}
+	for (;;) {
+		job *j;
+
+		pthread_mutex_lock(&p->mu);
+		if (p->next >= p->count || p->err.code || p->d->cancel) {
+			pthread_mutex_unlock(&p->mu);
+			break;
+		}
+		j = &p->jobs[p->next++];
+		pthread_mutex_unlock(&p->mu);
+		memset(&local, 0, sizeof(local));
+		if ((p->d->o.local_dir ? local_one : cache_one)(p->d, conn, j, &local)) {
+			pthread_mutex_lock(&p->mu);
+			if (!p->err.code)
+				p->err = local;
+			pthread_mutex_unlock(&p->mu);
+		}
+	}
+	hf__conn_free(conn);
+	return NULL;
+}
+
+static int run_jobs(dl *d, job *jobs, size_t count)
+{
+	pool p;
+	pthread_t *threads;
+	size_t i, n = count < (size_t)d->o.max_workers ? count : (size_t)d->o.max_workers;
+	int rc = HF_OK;
+
+	if (!count)
+		return HF_OK;
+	memset(&p, 0, sizeof(p));
+	p.d = d;
+	p.jobs = jobs;
+	p.count = count;
+	pthread_mutex_init(&p.mu, NULL);
+	if (!d->o.local_dir)
+		hf__cache_ensure_tag(d->rc.root);
+	threads = calloc(n, sizeof(*threads));
+	if (!threads)
+		return hf__error_set(d->c, HF_ENOMEM, NULL, "out of memory");
+	if (n == 1) {
+		pool_worker(&p);
+	} else {
+		size_t started = 0;
+
+		for (i = 0; i < n; i++)
+			if (pthread_create(&threads[i], NULL, pool_worker, &p) == 0)
+				started++;
+			else
+				break;
+		if (!started)
+			pool_worker(&p);
+		for (i = 0; i < started; i++)
+			pthread_join(threads[i], NULL);
+	}
+	free(threads);
+	if (!p.err.code && d->cancel)
+		p.err.code = HF_ECANCELLED;
+	if (p.err.code)
+		rc = report_job_error(d, &p.err);
+	pthread_mutex_destroy(&p.mu);
+	return rc;
+}
+
+/* ---- metadata of one file (HEAD on resolve) ---- */
+
+typedef struct file_meta {
+	char commit[41];
+	char etag[65];
+	uint64_t size;
+} file_meta;
+
+/*
+ * HEAD the resolve URL, following only relative redirects (a rename or
+ * the resolve cache), as the official client does. Returns HF_OK with
+ * meta set, or an error with the client's record set; *no_fallback is 1
+ * when the Hub said the file or revision does not exist (then the cache
+ * must not stand in for it).
+ */
+static int head_file(dl *d, const char *file, file_meta *meta, int *no_fallback)
+{
+	hf__xfer x = HF__XFER_INIT;
+	char *url = hf__resolve_url(d->c, d->o.repo_type, d->repo_id, d->revision, file);
+	int hop, rc = HF_OK;
+
+	*no_fallback = 0;
+	if (!url)
+		return hf__error_set(d->c, HF_ENOMEM, NULL, "out of memory");
+	for (hop = 0; hop < 10; hop++) {
+		x.method = "HEAD";
+		x.url = url;
+		x.token = d->token;
+		x.identity = 1;
+		x.connect_timeout_s = d->c->cfg.etag_timeout;
+		x.stall_timeout_s = d->c->cfg.etag_timeout;
+		rc = hf__request(d->c, &x);
+		if (rc)
+			goto done;
+		if (x.status >= 300 && x.status < 400 && x.location && x.location[0] == '/') {
+			char *next = hf__url_resolve(url, x.location);
+
+			if (!next) {
+				rc = hf__error_set(d->c, HF_EPROTOCOL, NULL, "bad redirect from the Hub");
+				goto done;
+			}
+			free(url);
+			url = next;
+			continue;
+		}
+		break;
+	}
+	if (x.status >= 400) {
+		/* A missing file or revision is an answer, not an outage. */
+		*no_fallback = x.error_code && (strcmp(x.error_code, "EntryNotFound") == 0 ||
+						strcmp(x.error_code, "RevisionNotFound") == 0);
+		if (x.error_code && strcmp(x.error_code, "EntryNotFound") == 0 && x.repo_commit &&
+		    hf__is_commit_hash(x.repo_commit)) {
+			/* Remember the absence, as the official client does. */
+			hf__cache_mark_missing(&d->rc, x.repo_commit, file);
+			if (strcmp(d->revision, x.repo_commit) != 0)
+				(void)hf__cache_write_ref(&d->rc, d->revision, x.repo_commit);
+		}
+		rc = repo_error(d, x.status, x.error_code, x.error_message, file, url, x.request_id);
+		goto done;
+	}
+	{
+		char *etag = hf__strdup(x.linked_etag ? x.linked_etag : x.etag);
+		const char *size = x.linked_size;
+		unsigned long long sz = 0;
+		int ok;
+
+		ok = etag && hf__normalize_etag(etag);
+		if (ok)
+			memcpy(meta->etag, etag, strlen(etag) + 1);
+		free(etag);
+		if (ok && !size && (x.status < 300 || x.status >= 400) && x.content_length >= 0) {
+			sz = (unsigned long long)x.content_length;
+		} else if (ok && size) {
+			ok = hf__parse_u64(size, strlen(size), &sz) == 0;
+		} else {
+			ok = 0;
+		}
+		meta->size = sz;
+		if (!ok || !x.repo_commit || !hf__is_commit_hash(x.repo_commit)) {
+			rc = hf__error_set(d->c, HF_EPROTOCOL,
+					   "check HF_ENDPOINT: it should be a Hugging Face Hub",
+					   "'%s' does not look like a Hub resource (no valid commit, etag or size)",
+					   file);
+			goto done;
+		}
+		memcpy(meta->commit, x.repo_commit, 41);
+	}
+done:
+	hf__xfer_clear(&x);
+	free(url);
+	return rc;
+}
+
+/* ---- local_dir mode (hub-protocol.md §5.4) ---- */
+
+typedef struct local_meta {
+	char commit[41];
+	char etag[65];
+	double timestamp;
+} local_meta;
+
+static char *local_path(const dl *d, const char *file)
+{
+	return hf__path_join(d->o.local_dir, file);
+}
+
+static char *local_meta_path(const dl *d, const char *file, const char *ext)
+{
+	hf__buf b = HF__BUF_INIT;
+
+	if (hf__buf_printf(&b, "%s/.cache/huggingface/download/%s%s", d->o.local_dir, file, ext) < 0) {
+		hf__buf_dispose(&b);
+		return NULL;
+	}
+	return hf__buf_detach(&b);
+}
+
+/* Read metadata; 1 when valid for the file as it is now. */
+static int local_meta_read(const dl *d, const char *file, local_meta *m)
+{
+	char *mp = local_meta_path(d, file, ".metadata"), *lp = local_path(d, file), *text = NULL;
+	struct stat st;
+	int ok = 0;
+
+	if (mp && lp && hf__read_file(mp, 4096, &text, NULL) == 0 &&
+	    sscanf(text, "%40s\n%64s\n%lf", m->commit, m->etag, &m->timestamp) == 3 &&
+	    hf__is_commit_hash(m->commit) && hf__is_etag(m->etag) && stat(lp, &st) == 0 &&
+	    (double)st.st_mtime - 1 <= m->timestamp)
+		ok = 1;
+	free(text);
+	free(mp);
+	free(lp);
+	return ok;
+}
+
+static int local_meta_write(const dl *d, const char *file, const char *commit, const char *etag)
+{
+	char *mp = local_meta_path(d, file, ".metadata");
+	char text[160];
+	struct timeval tv;
+	int rc, n;
+
+	if (!mp)
+		return -ENOMEM;
+	gettimeofday(&tv, NULL);
+	n = snprintf(text, sizeof(text), "%s\n%s\n%.6f\n", commit, etag,
+		     (double)tv.tv_sec + (double)tv.tv_usec / 1e6);
+	rc = hf__mkdirs_under(d->o.local_dir, ".cache/huggingface/download", 0777);
+	if (!rc) {
+		char *dir = hf__dirname(mp);
+
+		rc = dir ? hf__mkdirs(dir, 0777, NULL) : -ENOMEM;
+		free(dir);
+	}
+	if (!rc)
+		rc = hf__write_file_atomic(mp, text, (size_t)n, 0644);
+	free(mp);
+	return rc;
+}
+
+static void local_dir_prepare(const dl *d)
+{
+	char *base = NULL, *gi = NULL;
+
+	if (hf__mkdirs_under(d->o.local_dir, ".cache/huggingface", 0777) == 0) {
+		struct stat st;
+
+		base = hf__path_join(d->o.local_dir, ".cache/huggingface");
+		gi = base ? hf__path_join(base, ".gitignore") : NULL;
+		if (gi && lstat(gi, &st) != 0)
+			(void)hf__write_file_atomic(gi, "*", 1, 0644);
+		if (base)
+			hf__cache_ensure_tag(base);
+	}
+	free(base);
+	free(gi);
+}
+
+/* Copy a cached blob to dst through a temporary file. 0 or -errno. */
+static int copy_file(const char *src, const char *dst)
+{
+	char *tmp = hf__unique_name(dst, "incomplete");
+	char buf[1 << 16];
+	int in = -1, out = -1, rc = 0;
+
+	if (!tmp)
+		return -ENOMEM;
+	in = open(src, O_RDONLY | O_CLOEXEC);
+	out = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (in < 0 || out < 0)
+		rc = -errno;
+	while (!rc) {
+		ssize_t n = read(in, buf, sizeof(buf));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			rc = -errno;
+		if (n <= 0)
+			break;
+		if (write(out, buf, (size_t)n) != n)
+			rc = -EIO;
+	}
+	if (!rc && (fchmod(out, hf__file_mode()) != 0 || fsync(out) != 0))
+		rc = -errno;
+	if (in >= 0)
+		close(in);
+	if (out >= 0 && close(out) != 0 && !rc)
+		rc = -errno;
+	if (!rc && rename(tmp, dst) != 0)
+		rc = -errno;
+	if (rc)
+		unlink(tmp);
+	free(tmp);
+	return rc;
+}
+
+/* One file into local_dir, given its commit, etag and size. */
+static int local_one(dl *d, hf__conn *conn, const job *j, job_error *err)
+{
+	char *lp = local_path(d, j->file), *lock = local_meta_path(d, j->file, ".lock");
+	char *tmpdir = NULL, *blob = NULL, *url = NULL;
+	job_progress jp = { d, j, 0 };
+	local_meta m;
+	hf__fetch f;
+	int lock_fd = -1, rc = HF_OK;
+
+	memset(&f, 0, sizeof(f));
+	if (!lp || !lock) {
+		rc = HF_ENOMEM;
+		goto done;
+	}
+	tmpdir = hf__dirname(lock);
+	if (!tmpdir || hf__mkdirs(tmpdir, 0777, NULL) != 0) {
+		rc = HF_EIO;
+		snprintf(err->msg, sizeof(err->msg), "cannot create '%s'", tmpdir ? tmpdir : "");
+		goto done;
+	}
+	lock_fd = hf__lock_path(lock);
+	if (!d->o.force && local_meta_read(d, j->file, &m) && strcmp(m.etag, j->etag) == 0) {
+		(void)local_meta_write(d, j->file, d->commit, j->etag);
+		progress_emit(d, j->file, j->size, j->size, j->size, 1);
+		goto done;
+	}
+	{
+		/* A file without metadata is kept when its sha256 proves it. */
+		struct stat st;
+		int fd = -1;
+		char got[65];
+
+		if (!d->o.force && strlen(j->etag) == 64 && stat(lp, &st) == 0 &&
+		    (uint64_t)st.st_size == j->size && (fd = open(lp, O_RDONLY | O_CLOEXEC)) >= 0 &&
+		    hf__hash_fd(fd, HF__HASH_SHA256, j->size, got) == 0 && strcmp(got, j->etag) == 0) {
+			close(fd);
+			(void)local_meta_write(d, j->file, d->commit, j->etag);
+			progress_emit(d, j->file, j->size, j->size, j->size, 1);
+			goto done;
+		}
+		if (fd >= 0)
+			close(fd);
+	}
+	{
+		char *dir = hf__dirname(lp);
+		int mk = dir ? hf__mkdirs(dir, 0777, NULL) : -ENOMEM;
+
+		free(dir);
+		if (mk) {
+			rc = HF_EIO;
+			snprintf(err->msg, sizeof(err->msg), "cannot create the folder of '%s'", lp);
+			goto done;
+		}
+	}
+	blob = hf__cache_path(&d->rc, "blobs/%s", j->etag);
+	if (blob && hf__cache_blob_ok(&d->rc, j->etag, j->size) && copy_file(blob, lp) == 0) {
+		progress_emit(d, j->file, j->size, j->size, j->size, 1);
+		(void)local_meta_write(d, j->file, d->commit, j->etag);
+		goto done;
+	}
+	url = hf__resolve_url(d->c, d->o.repo_type, d->repo_id, d->commit, j->file);
+	if (!url) {
+		rc = HF_ENOMEM;
+		goto done;
+	}
+	f.client = d->c;
+	f.conn = conn;
+	f.url = url;
+	f.token = d->token;
+	f.etag = j->etag;
+	f.size = j->size;
+	f.dir = tmpdir;
+	f.prefix = j->etag;
+	f.label = j->file;
+	f.connections = d->o.connections_per_file;
+	f.split_threshold = d->o.split_threshold;
+	f.progress = on_fetch_progress;
+	f.progress_payload = &jp;
+	f.cancel = &d->cancel;
+	rc = hf__fetch_run(&f);
+	if (rc) {
+		snprintf(err->msg, sizeof(err->msg), "%s", f.msg);
+		err->hint = f.hint;
+		err->status = f.http_status;
+		snprintf(err->error_code, sizeof(err->error_code), "%s", f.error_code);
+		snprintf(err->server_msg, sizeof(err->server_msg), "%s", f.server_msg);
+		goto done;
+	}
+	if (rename(f.tmp_path, lp) != 0) {
+		snprintf(err->msg, sizeof(err->msg), "cannot write '%s': %s", lp, strerror(errno));
+		unlink(f.tmp_path);
+		rc = HF_EIO;
+		goto done;
+	}
+	(void)local_meta_write(d, j->file, d->commit, j->etag);
+	progress_emit(d, j->file, j->size, j->size, j->size - jp.reported, 1);
+done:
+	if (rc && !err->code) {
+		err->code = rc;
+		if (!err->msg[0])
+			snprintf(err->msg, sizeof(err->msg), "%s", hf_strerror(rc));
+		snprintf(err->file, sizeof(err->file), "%s", j->file);
+	}
+	hf__unlock_fd(lock_fd);
+	free(f.tmp_path);
+	free(url);
+	free(blob);
+	free(tmpdir);
+	free(lock);
+	free(lp);
+	return rc;
+}
+
+/* ---- public entry points ---- */
+
+static char *pointer_path(const dl *d, const char *file)
+{
+	return hf__cache_path(&d->rc, "snapshots/%s/%s", d->commit, file);
+}
+
+static int set_out(dl *d, char *path, char **path_out)
+{
+	if (!path)
+		return hf__error_set(d->c, HF_ENOMEM, NULL, "out of memory");
+	hf__error_clear(d->c);
+	*path_out = path;
+	return HF_OK;
+}
+
+static int fetch_single(dl *d, const char *file, const file_meta *meta)
+{
+	job j;
+	job_error e;
+	hf__conn *conn;
+	int rc;
+
+	memset(&j, 0, sizeof(j));
+	memset(&e, 0, sizeof(e));
+	j.file = file;
+	memcpy(j.etag, meta->etag, sizeof(j.etag));
+	j.size = meta->size;
+	memcpy(d->commit, meta->commit, sizeof(d->commit));
+	d->prog.files_total = 1;
+	d->prog.bytes_total = meta->size;
+	if (d->o.local_dir) {
+		local_dir_prepare(d);
+	} else {
+		hf__cache_ensure_tag(d->rc.root);
+		if (strcmp(d->revision, meta->commit) != 0)
+			(void)hf__cache_write_ref(&d->rc, d->revision, meta->commit);
+	}
+	conn = hf__conn_new(d->c);
+	if (!conn)
+		return hf__error_set(d->c, HF_ENOMEM, NULL, "cannot initialise libcurl");
+	rc = (d->o.local_dir ? local_one : cache_one)(d, conn, &j, &e);
+	hf__conn_free(conn);
+	if (rc)
+		rc = report_job_error(d, &e);
+	return rc;
+}
+
+static int local_file_exists(const dl *d, const char *file)
+{
+	char *lp = local_path(d, file);
+	struct stat st;
+	int ok = lp && stat(lp, &st) == 0 && S_ISREG(st.st_mode);
+
+	free(lp);
+	return ok;
+}
+
+int hf_download_file(hf_client *c, const char *repo_id, const char *filename,
+		     const hf_download_options *opts, char **path_out)
+{
+	const char *why = NULL;
+	file_meta meta;
+	local_meta lm;
+	dl d;
+	int rc, no_fallback = 0;
+
+	if (!c || !path_out)
+		return HF_EINVAL;
+	*path_out = NULL;
+	rc = dl_init(&d, c, repo_id, opts);
+	if (rc)
+		goto done;
+	if (!filename || !hf__valid_filename(filename, &why)) {
+		rc = hf__error_set(c, HF_EINVAL, NULL, "invalid file name '%s': %s",
+				   filename ? filename : "", why ? why : "missing");
+		goto done;
+	}
+	if (d.o.dry_run) {
+		rc = hf__error_set(c, HF_EINVAL, NULL, "use hf_download_plan() for a dry run");
+		goto done;
+	}
+	if (d.o.local_dir) {
+		if (!d.o.force && hf__is_commit_hash(d.revision) && local_meta_read(&d, filename, &lm) &&
+		    strcmp(lm.commit, d.revision) == 0) {
+			rc = set_out(&d, local_path(&d, filename), path_out);
+			goto done;
+		}
+		if (d.offline) {
+			rc = local_file_exists(&d, filename) ? set_out(&d, local_path(&d, filename), path_out)
+							     : offline_miss(&d, "the file");
+			goto done;
+		}
+		rc = head_file(&d, filename, &meta, &no_fallback);
+		if (rc && !no_fallback && local_file_exists(&d, filename)) {
+			/* The Hub is unreachable but the file is here: use it. */
+			rc = set_out(&d, local_path(&d, filename), path_out);
+			goto done;
+		}
+		if (!rc)
+			rc = fetch_single(&d, filename, &meta);
+		if (!rc)
+			rc = set_out(&d, local_path(&d, filename), path_out);
+		goto done;
+	}
+	/* A file cached at a pinned commit needs no network at all. */
+	if (!d.o.force && hf__is_commit_hash(d.revision) &&
+	    hf__cache_pointer_ok(&d.rc, d.revision, filename)) {
+		memcpy(d.commit, d.revision, 41);
+		rc = set_out(&d, pointer_path(&d, filename), path_out);
+		goto done;
+	}
+	if (d.offline) {
+		if (commit_from_cache(&d) && hf__cache_pointer_ok(&d.rc, d.commit, filename))
+			rc = set_out(&d, pointer_path(&d, filename), path_out);
+		else
+			rc = offline_miss(&d, "the file");
+		goto done;
+	}
+	rc = head_file(&d, filename, &meta, &no_fallback);
+	if (rc) {
+		/* The Hub could not answer: a cached copy stands in (§3.8). */
+		if (!no_fallback && !d.o.force && commit_from_cache(&d) &&
+		    hf__cache_pointer_ok(&d.rc, d.commit, filename))
+			rc = set_out(&d, pointer_path(&d, filename), path_out);
+		goto done;
+	}
+	memcpy(d.commit, meta.commit, sizeof(d.commit));
+	if (!d.o.force && hf__cache_pointer_ok(&d.rc, meta.commit, filename)) {
+		if (strcmp(d.revision, meta.commit) != 0)
+			(void)hf__cache_write_ref(&d.rc, d.revision, meta.commit);
+		rc = set_out(&d, pointer_path(&d, filename), path_out);
+		goto done;
+	}
+	rc = fetch_single(&d, filename, &meta);
+	if (!rc)
+		rc = set_out(&d, pointer_path(&d, filename), path_out);
+done:
+	dl_dispose(&d);
+	return rc;
+}
+
+/*
+ * The commit and file list of the snapshot. *from_cache is set when the
+ * Hub could not be asked and the cache answered instead.
+ */
+static int snapshot_listing(dl *d, hf__tree *tree, int save_tree, int *from_cache)
+{
+	char *tree_path = NULL;
+	int rc = HF_OK, no_fallback = 0;
+
+	*from_cache = 0;
+	if (hf__is_commit_hash(d->revision)) {
+		memcpy(d->commit, d->revision, 41);
+	} else if (d->offline) {
+		if (!commit_from_cache(d))
+			return offline_miss(d, "the revision");
+		*from_cache = 1;
+	} else {
+		rc = resolve_commit_online(d, &no_fallback);
+		if (rc) {
+			if (no_fallback || !commit_from_cache(d))
+				return rc;
+			*from_cache = 1;
+			rc = HF_OK;
+		}
+	}
+	tree_path = hf__cache_path(&d->rc, "trees/%s.json", d->commit);
+	if (!tree_path)
+		return hf__error_set(d->c, HF_ENOMEM, NULL, "out of memory");
+	if (hf__tree_cache_load(tree, tree_path) == 0)
+		goto done;
+	if (d->offline || *from_cache) {
+		/* Without a listing, the snapshot folder is the best we have. */
+		*from_cache = 2;
+		goto done;
+	}
+	rc = hf__tree_fetch(d->c, d->o.repo_type, d->repo_id, d->commit, d->token, d->source, tree);
+	if (!rc && save_tree && !d->o.local_dir &&
+	    hf__mkdirs_under(d->rc.root, d->rc.folder, 0777) == 0 &&
+	    hf__mkdirs_under(d->rc.repo_dir, "trees", 0777) == 0)
+		(void)hf__tree_cache_save(tree, tree_path);
+	if (rc == HF_ENOTFOUND) {
+		const hf_error *e = hf_client_error(d->c);
+
+		rc = repo_error(d, e->http_status, NULL, NULL, NULL, e->url, e->request_id);
+	}
+done:
+	free(tree_path);
+	return rc;
+}
+
+static int selected(const dl *d, const char *path)
+{
+	return hf__filter_match(path, d->o.include, d->o.include ? d->o.include_count : 0,
+				d->o.exclude, d->o.exclude ? d->o.exclude_count : 0);
+}
+
+int hf_download_snapshot(hf_client *c, const char *repo_id, const hf_download_options *opts,
+			 char **path_out)
+{
+	hf__tree tree = { NULL, 0, 0 };
+	job *jobs = NULL;
+	size_t i, n = 0, missing = 0;
+	char first_missing[512] = "";
+	int rc, from_cache = 0;
+	dl d;
+
+	if (!c || !path_out)
+		return HF_EINVAL;
+	*path_out = NULL;
+	rc = dl_init(&d, c, repo_id, opts);
+	if (rc)
+		goto done;
+	if (d.o.dry_run) {
+		rc = hf__error_set(c, HF_EINVAL, NULL, "use hf_download_plan() for a dry run");
+		goto done;
+	}
+	rc = snapshot_listing(&d, &tree, 1, &from_cache);
+	if (rc)
+		goto done;
+	if (from_cache == 2) {
+		/* Offline without a listing: the snapshot folder, if there is one. */
+		char *snap = hf__cache_path(&d.rc, "snapshots/%s", d.commit);
+		struct stat st;
+
+		if (d.o.local_dir) {
+			rc = local_file_exists(&d, ".") ? set_out(&d, realpath(d.o.local_dir, NULL), path_out)
+							: offline_miss(&d, "the snapshot");
+		} else if (snap && stat(snap, &st) == 0 && S_ISDIR(st.st_mode)) {
+			rc = set_out(&d, snap, path_out);
+			snap = NULL;
+		} else {
+			rc = offline_miss(&d, "the snapshot");
+		}
+		free(snap);
+		goto done;
+	}
+	jobs = calloc(tree.count ? tree.count : 1, sizeof(*jobs));
+	if (!jobs) {
+		rc = hf__error_set(c, HF_ENOMEM, NULL, "out of memory");
+		goto done;
+	}
+	for (i = 0; i < tree.count; i++) {
+		const hf__tree_file *f = &tree.files[i];
+
+		if (!selected(&d, f->path))
+			continue;
+		d.prog.files_total++;
+		d.prog.bytes_total += f->size;
+		if (!d.o.local_dir && !d.o.force && hf__cache_pointer_ok(&d.rc, d.commit, f->path)) {
+			d.prog.files_done++;
+			d.prog.bytes_done += f->size;
+			continue;
+		}
+		if (d.offline || from_cache) {
+			if (!missing++)
+				snprintf(first_missing, sizeof(first_missing), "%s", f->path);
+			continue;
+		}
+		jobs[n].file = f->path;
+		snprintf(jobs[n].etag, sizeof(jobs[n].etag), "%s", hf__tree_file_etag(f));
+		jobs[n].size = f->size;
+		n++;
+	}
+	if (missing) {
+		rc = from_cache && !d.offline
+			     ? hf__error_set(c, HF_ENETWORK,
+					     "check your connection; the cached snapshot is incomplete",
+					     "cannot reach the Hub, and %zu file(s) of %s '%s' are not cached (e.g. '%s')",
+					     missing, type_word(&d), d.repo_id, first_missing)
+			     : hf__error_set(c, HF_EOFFLINE,
+					     "run the same command once online, or unset HF_HUB_OFFLINE",
+					     "the cached snapshot of %s '%s' is incomplete: %zu file(s) missing (e.g. '%s'), "
+					     "and offline mode is enabled",
+					     type_word(&d), d.repo_id, missing, first_missing);
+		goto done;
+	}
+	if (d.o.local_dir)
+		local_dir_prepare(&d);
+	else if (strcmp(d.revision, d.commit) != 0 && !from_cache)
+		(void)hf__cache_write_ref(&d.rc, d.revision, d.commit);
+	if (d.o.progress && d.prog.files_done)
+		progress_emit(&d, NULL, 0, 0, 0, 0);
+	rc = run_jobs(&d, jobs, n);
+	if (rc)
+		goto done;
+	if (d.o.local_dir) {
+		char *real = realpath(d.o.local_dir, NULL);
+
+		if (!real)
+			real = hf__strdup(d.o.local_dir);
+		rc = set_out(&d, real, path_out);
+	} else {
+		char rel[64];
+
+		snprintf(rel, sizeof(rel), "snapshots/%s", d.commit);
+		(void)hf__mkdirs_under(d.rc.repo_dir, rel, 0777);
+		rc = set_out(&d, hf__cache_path(&d.rc, "snapshots/%s", d.commit), path_out);
+	}
+done:
+	free(jobs);
+	hf__tree_dispose(&tree);
+	dl_dispose(&d);
+	return rc;
+}
+
+static int plan_add(hf_plan *p, const char *path, uint64_t size, int sel, int will)
+{
+	hf_plan_file *f = &p->files[p->count];
+
+	f->path = hf__strdup(path);
+	if (!f->path)
+		return -1;
+	f->size = size;
+	f->selected = sel;
+	f->will_download = will;
+	p->count++;
+	return 0;
+}
+
+int hf_download_plan(hf_client *c, const char *repo_id, const char *filename,
+		     const hf_download_options *opts, hf_plan **out)
+{
+	hf__tree tree = { NULL, 0, 0 };
+	hf_plan *p = NULL;
+	file_meta meta;
+	size_t i;
+	int rc, from_cache = 0, no_fallback = 0;
+	dl d;
+
+	if (!c || !out)
+		return HF_EINVAL;
+	*out = NULL;
+	rc = dl_init(&d, c, repo_id, opts);
+	if (rc)
+		goto done;
+	p = calloc(1, sizeof(*p));
+	if (!p) {
+		rc = hf__error_set(c, HF_ENOMEM, NULL, "out of memory");
+		goto done;
+	}
+	if (filename) {
+		const char *why = NULL;
+
+		if (!hf__valid_filename(filename, &why)) {
+			rc = hf__error_set(c, HF_EINVAL, NULL, "invalid file name '%s': %s", filename, why);
+			goto done;
+		}
+		rc = head_file(&d, filename, &meta, &no_fallback);
+		if (rc)
+			goto done;
+		memcpy(d.commit, meta.commit, 41);
+		p->files = calloc(1, sizeof(*p->files));
+		if (!p->files || plan_add(p, filename, meta.size, 1,
+					  d.o.force || !hf__cache_pointer_ok(&d.rc, meta.commit, filename)) < 0)
+			rc = hf__error_set(c, HF_ENOMEM, NULL, "out of memory");
+	} else {
+		rc = snapshot_listing(&d, &tree, 0, &from_cache);
+		if (rc)
+			goto done;
+		p->files = calloc(tree.count ? tree.count : 1, sizeof(*p->files));
+		if (!p->files) {
+			rc = hf__error_set(c, HF_ENOMEM, NULL, "out of memory");
+			goto done;
+		}
+		for (i = 0; i < tree.count && !rc; i++) {
+			const hf__tree_file *f = &tree.files[i];
+			int sel = selected(&d, f->path);
+			int will = sel && (d.o.force || !hf__cache_pointer_ok(&d.rc, d.commit, f->path));
+
+			if (plan_add(p, f->path, f->size, sel, will) < 0)
+				rc = hf__error_set(c, HF_ENOMEM, NULL, "out of memory");
+		}
+	}
+	if (!rc) {
+		p->commit = hf__strdup(d.commit);
+		if (!p->commit)
+			rc = hf__error_set(c, HF_ENOMEM, NULL, "out of memory");
+	}
+done:
+	if (rc)
+		hf_plan_free(p);
+	else
+		*out = p;
+	hf__tree_dispose(&tree);
+	dl_dispose(&d);
+	return rc;
+}
+
+void hf_plan_free(hf_plan *p)
+{
+	size_t i;
+
+	if (!p)
+		return;
+	for (i = 0; i < p->count; i++)
+		free(p->files[i].path);
+	free(p->files);
+	free(p->commit);
+	free(p);
+}

@@ -1,0 +1,845 @@
+#include "fetch.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fsutil.h"
+#include "hash.h"
+#include "parse.h"
+#include "util.h"
+
+#define CHUNK_SIZE ((uint64_t)16 << 20)
+#define RESUME_SAVE_EVERY ((uint64_t)64 << 20)
+#define INLINE_HASH_MAX ((uint64_t)8 << 20)
+#define HASH_BLOCK ((size_t)1 << 20)
+#define MAX_ATTEMPTS 5
+#define MAX_REDIRECTS 10
+#define MAX_WAIT_S 60
+#define STALE_PARTIAL_S 2
+
+/* ---- file mode ---- */
+
+static pthread_once_t mode_once = PTHREAD_ONCE_INIT;
+static unsigned int file_mode = 0644;
+
+static void read_umask(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[128];
+	unsigned int mask;
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "Umask: %o", &mask) == 1) {
+			file_mode = 0666 & ~mask;
+			break;
+		}
+	}
+	fclose(f);
+}
+
+unsigned int hf__file_mode(void)
+{
+	pthread_once(&mode_once, read_umask);
+	return file_mode;
+}
+
+/* ---- shared state of one fetch ---- */
+
+typedef struct shared {
+	hf__fetch *f;
+	int fd;
+	char *resume_path;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	uint64_t start;        /* bytes already on disk when this attempt began */
+	uint64_t frontier;     /* contiguous bytes written from offset 0 */
+	uint64_t received;     /* bytes written by this attempt (progress) */
+	/* Ranged mode. */
+	uint64_t chunk_size;
+	size_t nchunks, next_chunk, first_undone;
+	unsigned char *done;
+	char *cdn_url;         /* where the Hub redirected, reused by every range */
+	int stop;              /* an error, or cancelled */
+	int writers_done;
+	int no_ranges;         /* the server ignored a Range request */
+	/* Hashing. */
+	int inline_hash;
+	hf__hash hash;
+	uint64_t hashed;
+	int hash_error;
+} shared;
+
+static void set_error(shared *s, int code, long http_status, const char *hint, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+static void set_error(shared *s, int code, long http_status, const char *hint, const char *fmt, ...)
+{
+	va_list ap;
+
+	pthread_mutex_lock(&s->mu);
+	if (!s->f->code) {
+		s->f->code = code;
+		s->f->http_status = http_status;
+		s->f->hint = hint;
+		va_start(ap, fmt);
+		vsnprintf(s->f->msg, sizeof(s->f->msg), fmt, ap);
+		va_end(ap);
+	}
+	s->stop = 1;
+	pthread_cond_broadcast(&s->cv);
+	pthread_mutex_unlock(&s->mu);
+}
+
+static int stopped(shared *s)
+{
+	int stop;
+
+	pthread_mutex_lock(&s->mu);
+	stop = s->stop || (s->f->cancel && *s->f->cancel);
+	pthread_mutex_unlock(&s->mu);
+	return stop;
+}
+
+static void report_progress(shared *s, uint64_t n)
+{
+	uint64_t done;
+
+	pthread_mutex_lock(&s->mu);
+	s->received += n;
+	done = s->start + s->received;
+	pthread_mutex_unlock(&s->mu);
+	if (s->f->progress)
+		s->f->progress(s->f->progress_payload, done > s->f->size ? s->f->size : done);
+}
+
+/* ---- resume state: "<temp>.resume" ---- */
+
+static int save_resume(shared *s, uint64_t offset)
+{
+	char text[160];
+	int n;
+
+	if (fdatasync(s->fd) != 0)
+		return -errno;
+	n = snprintf(text, sizeof(text), "hf-resume 1\n%s\n%llu\n%llu\n", s->f->etag,
+		     (unsigned long long)s->f->size, (unsigned long long)offset);
+	return hf__write_file_atomic(s->resume_path, text, (size_t)n, 0644);
+}
+
+/* The verified offset a partial file may resume from, or 0. */
+static uint64_t read_resume(const char *path, const char *etag, uint64_t size)
+{
+	char *text = NULL, e[72];
+	unsigned long long sz, off;
+	uint64_t result = 0;
+
+	if (hf__read_file(path, 256, &text, NULL) != 0)
+		return 0;
+	if (sscanf(text, "hf-resume 1\n%71s\n%llu\n%llu\n", e, &sz, &off) == 3 &&
+	    strcmp(e, etag) == 0 && sz == size && off <= size)
+		result = off;
+	free(text);
+	return result;
+}
+
+/*
+ * Adopt the partial download of an earlier run: the one with the longest
+ * verified prefix, idle for a while (so not a live writer on a file
+ * system where flock does nothing). It is renamed to our own name first,
+ * so two runs can never share it.
+ */
+static uint64_t adopt_partial(hf__fetch *f, const char *tmp_path, const char *resume_path)
+{
+	char *pattern_dir = hf__strdup(f->dir);
+	char best[4096] = "";
+	uint64_t best_off = 0;
+	size_t plen = strlen(f->prefix);
+	struct dirent *de;
+	DIR *d;
+
+	if (!pattern_dir)
+		return 0;
+	d = opendir(pattern_dir);
+	free(pattern_dir);
+	if (!d)
+		return 0;
+	while ((de = readdir(d))) {
+		const char *name = de->d_name;
+		size_t n = strlen(name);
+		char path[4096], rpath[4200];
+		struct stat st;
+		uint64_t off;
+
+		if (n != plen + 1 + 8 + 11 || strncmp(name, f->prefix, plen) != 0 || name[plen] != '.' ||
+		    strcmp(name + n - 11, ".incomplete") != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", f->dir, name);
+		snprintf(rpath, sizeof(rpath), "%s.resume", path);
+		if (lstat(path, &st) != 0 || !S_ISREG(st.st_mode) ||
+		    time(NULL) - st.st_mtime < STALE_PARTIAL_S)
+			continue;
+		off = read_resume(rpath, f->etag, f->size);
+		if (off > best_off && (uint64_t)st.st_size >= off) {
+			best_off = off;
+			snprintf(best, sizeof(best), "%s", path);
+		}
+	}
+	closedir(d);
+	if (!best_off)
+		return 0;
+	{
+		char rbest[4200];
+
+		snprintf(rbest, sizeof(rbest), "%s.resume", best);
+		if (rename(best, tmp_path) != 0)
+			return 0;
+		(void)rename(rbest, resume_path);
+	}
+	return best_off;
+}
+
+/* ---- one HTTP exchange with redirects ---- */
+
+typedef struct sink_ctx {
+	shared *s;
+	hf__xfer *x;
+	uint64_t req_start;   /* first byte asked for */
+	uint64_t off;         /* next byte to write */
+	uint64_t end;         /* one past the last byte asked for */
+	int checked;
+	int ranged;           /* a Range header was sent */
+	int single;           /* the one writer: it moves the frontier itself */
+	int range_ignored, bad_range, too_long, io_error;
+} sink_ctx;
+
+/* "bytes a-b/total" must be exactly what was asked. */
+static int content_range_ok(const char *v, uint64_t a, uint64_t b_incl, uint64_t total)
+{
+	unsigned long long ra, rb, rt;
+	char star;
+
+	if (!v)
+		return 0;
+	if (sscanf(v, "bytes %llu-%llu/%llu", &ra, &rb, &rt) == 3)
+		return ra == a && rb == b_incl && rt == total;
+	if (sscanf(v, "bytes %llu-%llu/%c", &ra, &rb, &star) == 3 && star == '*')
+		return ra == a && rb == b_incl;
+	return 0;
+}
+
+static size_t on_data(const char *data, size_t len, void *payload)
+{
+	sink_ctx *k = payload;
+	shared *s = k->s;
+
+	if (!k->checked) {
+		k->checked = 1;
+		if (k->x->content_encoding && strcasecmp(k->x->content_encoding, "identity") != 0) {
+			k->bad_range = 1;
+			return 0;
+		}
+		if (k->ranged && k->x->status == 200) {
+			/* Range ignored: never splice a full body onto a partial. */
+			k->range_ignored = 1;
+			return 0;
+		}
+		if (k->ranged && !content_range_ok(k->x->content_range, k->req_start, k->end - 1,
+						   s->f->size)) {
+			k->bad_range = 1;
+			return 0;
+		}
+	}
+	if (stopped(s))
+		return 0;
+	if (len > k->end - k->off) {
+		k->too_long = 1;
+		return 0;
+	}
+	{
+		const char *p = data;
+		size_t left = len;
+		uint64_t at = k->off;
+
+		while (left) {
+			ssize_t n = pwrite(s->fd, p, left, (off_t)at);
+
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0) {
+				k->io_error = n < 0 ? errno : EIO;
+				return 0;
+			}
+			p += n;
+			left -= (size_t)n;
+			at += (uint64_t)n;
+		}
+	}
+	if (s->inline_hash)
+		hf__hash_update(&s->hash, data, len);
+	k->off += len;
+	if (k->single) {
+		pthread_mutex_lock(&s->mu);
+		s->frontier = k->off;
+		s->f->bytes_fetched += len;
+		pthread_cond_broadcast(&s->cv);
+		pthread_mutex_unlock(&s->mu);
+	} else {
+		pthread_mutex_lock(&s->mu);
+		s->f->bytes_fetched += len;
+		pthread_mutex_unlock(&s->mu);
+	}
+	report_progress(s, len);
+	return len;
+}
+
+enum { EX_OK, EX_RETRY, EX_FATAL, EX_NO_RANGES, EX_EXPIRED };
+
+/* Seconds to wait before attempt n (1-based), honouring the server. */
+static unsigned wait_seconds(int attempt, const hf__xfer *x)
+{
+	unsigned w = attempt >= 4 ? 8u : 1u << (attempt - 1);
+	unsigned long long v;
+
+	if (x->retry_after && hf__parse_u64(x->retry_after, strlen(x->retry_after), &v) == 0)
+		w = v + 1 > MAX_WAIT_S ? MAX_WAIT_S : (unsigned)v + 1;
+	return w;
+}
+
+static void sleep_cancellable(shared *s, unsigned seconds)
+{
+	unsigned i;
+
+	for (i = 0; i < seconds * 10 && !stopped(s); i++) {
+		struct timespec ts = { 0, 100 * 1000 * 1000 };
+
+		nanosleep(&ts, NULL);
+	}
+}
+
+/* Fill the error for a final HTTP status from the Hub or the CDN. */
+static void http_failure(shared *s, const hf__xfer *x)
+{
+	const char *code = x->error_code ? x->error_code : "";
+	long st = x->status;
+
+	pthread_mutex_lock(&s->mu);
+	if (!s->f->code) {
+		snprintf(s->f->error_code, sizeof(s->f->error_code), "%s", code);
+		snprintf(s->f->server_msg, sizeof(s->f->server_msg), "%s",
+			 x->error_message ? x->error_message : "");
+	}
+	pthread_mutex_unlock(&s->mu);
+
+	if (strcmp(code, "EntryNotFound") == 0 || (st == 404 && !*code))
+		set_error(s, HF_ENOTFOUND, st, NULL, "file '%s' not found (404)", s->f->label);
+	else if (strcmp(code, "GatedRepo") == 0)
+		set_error(s, HF_EGATED, st, NULL, "access to '%s' is restricted (gated repository)",
+			  s->f->label);
+	else if (st == 401)
+		set_error(s, HF_EAUTH, st, NULL, "the Hub refused the token for '%s' (401)", s->f->label);
+	else if (st == 403)
+		set_error(s, HF_EFORBIDDEN, st, NULL, "access denied to '%s' (403)%s%s", s->f->label,
+			  x->error_message ? ": " : "", x->error_message ? x->error_message : "");
+	else if (st == 429)
+		set_error(s, HF_ERATELIMIT, st, "wait a few minutes and retry",
+			  "rate limited while fetching '%s' (429)", s->f->label);
+	else if (st >= 500)
+		set_error(s, HF_ESERVER, st, "retry later", "the server failed with HTTP %ld for '%s'", st,
+			  s->f->label);
+	else
+		set_error(s, HF_EPROTOCOL, st, NULL, "unexpected HTTP %ld for '%s'", st, s->f->label);
+}
+
+static int is_retryable_status(long st)
+{
+	return st == 408 || st == 429 || st == 500 || st == 502 || st == 503 || st == 504;
+}
+
+/*
+ * Ask for bytes [k->off, k->end) (no Range when asking for the whole
+ * file), following redirects by hand: the token is sent only while the
+ * URL stays on the Hub's origin (hf__xfer_perform enforces it).
+ */
+static int exchange(shared *s, hf__conn *conn, sink_ctx *k, hf__xfer *x)
+{
+	hf__fetch *f = s->f;
+	char range[64];
+	char *cur;
+	int hop, rc, from_cdn = 0;
+
+	pthread_mutex_lock(&s->mu);
+	cur = hf__strdup(s->cdn_url ? s->cdn_url : f->url);
+	from_cdn = s->cdn_url != NULL;
+	pthread_mutex_unlock(&s->mu);
+	if (!cur) {
+		set_error(s, HF_ENOMEM, 0, NULL, "out of memory");
+		return EX_FATAL;
+	}
+	k->ranged = !(k->off == 0 && k->end == f->size);
+	k->req_start = k->off;
+	k->checked = 0;
+	snprintf(range, sizeof(range), "%llu-%llu", (unsigned long long)k->off,
+		 (unsigned long long)(k->end - 1));
+	for (hop = 0; hop <= MAX_REDIRECTS; hop++) {
+		x->method = "GET";
+		x->url = cur;
+		x->token = f->token;
+		x->range = k->ranged ? range : NULL;
+		x->identity = 1;
+		x->connect_timeout_s = f->client->cfg.etag_timeout;
+		x->stall_timeout_s = f->client->cfg.download_timeout;
+		x->sink = on_data;
+		x->sink_payload = k;
+		x->max_body = 64 * 1024;
+		rc = hf__xfer_perform(f->client, conn, x);
+		if (rc == HF_ECANCELLED || (rc == HF_OK && x->sink_aborted)) {
+			free(cur);
+			if (k->io_error) {
+				set_error(s, k->io_error == ENOSPC ? HF_ENOSPC : HF_EIO, 0, NULL,
+					  "cannot write '%s': %s", f->label, strerror(k->io_error));
+				return EX_FATAL;
+			}
+			if (k->range_ignored)
+				return EX_NO_RANGES;
+			if (k->bad_range || k->too_long) {
+				/* A reply that does not fit what was asked: start over. */
+				return EX_NO_RANGES;
+			}
+			return stopped(s) ? EX_FATAL : EX_RETRY;
+		}
+		if (rc == HF_ENOMEM || rc == HF_EINVAL) {
+			set_error(s, rc, 0, NULL, "%s", x->errmsg);
+			free(cur);
+			return EX_FATAL;
+		}
+		if (rc) {
+			/* Kept for the message if the retries run out. */
+			pthread_mutex_lock(&s->mu);
+			snprintf(f->msg, sizeof(f->msg), "%s", x->errmsg);
+			pthread_mutex_unlock(&s->mu);
+			free(cur);
+			return EX_RETRY;
+		}
+		if (x->status >= 300 && x->status < 400 && x->location) {
+			char *next = hf__url_resolve(cur, x->location);
+
+			if (!next || (strncmp(cur, "https:", 6) == 0 && strncmp(next, "http:", 5) == 0)) {
+				set_error(s, HF_EPROTOCOL, x->status, NULL,
+					  "refusing a redirect for '%s' to an unsafe location", f->label);
+				free(next);
+				free(cur);
+				return EX_FATAL;
+			}
+			free(cur);
+			cur = next;
+			from_cdn = !hf__same_origin(cur, f->client->endpoint);
+			continue;
+		}
+		break;
+	}
+	if (hop > MAX_REDIRECTS) {
+		set_error(s, HF_EPROTOCOL, 0, NULL, "too many redirects for '%s'", f->label);
+		free(cur);
+		return EX_FATAL;
+	}
+	if (x->status >= 200 && x->status < 300) {
+		if (k->off != k->end) {
+			free(cur);
+			pthread_mutex_lock(&s->mu);
+			snprintf(f->msg, sizeof(f->msg), "'%s': the connection closed early", f->label);
+			pthread_mutex_unlock(&s->mu);
+			return EX_RETRY;
+		}
+		pthread_mutex_lock(&s->mu);
+		if (!s->cdn_url && strcmp(cur, f->url) != 0) {
+			s->cdn_url = cur;
+			cur = NULL;
+		}
+		pthread_mutex_unlock(&s->mu);
+		free(cur);
+		return EX_OK;
+	}
+	free(cur);
+	if (x->status == 403 && from_cdn)
+		return EX_EXPIRED; /* a signed URL that expired: resolve again */
+	if (is_retryable_status(x->status))
+		return EX_RETRY;
+	http_failure(s, x);
+	return EX_FATAL;
+}
+
+/* Fetch [off, end) with retries; resumes within the range after a drop. */
+static int fetch_range(shared *s, hf__conn *conn, uint64_t off, uint64_t end, int single)
+{
+	hf__xfer x = HF__XFER_INIT;
+	sink_ctx k;
+	int attempts = 0, r = EX_FATAL;
+
+	memset(&k, 0, sizeof(k));
+	k.s = s;
+	k.x = &x;
+	k.off = off;
+	k.end = end;
+	k.single = single;
+	while (!stopped(s)) {
+		uint64_t before = k.off;
+
+		r = exchange(s, conn, &k, &x);
+		if (r == EX_OK || r == EX_FATAL || r == EX_NO_RANGES)
+			break;
+		if (r == EX_EXPIRED) {
+			pthread_mutex_lock(&s->mu);
+			free(s->cdn_url);
+			s->cdn_url = NULL;
+			pthread_mutex_unlock(&s->mu);
+		}
+		if (k.off > before)
+			attempts = 0; /* bytes arrived: a trickle never exhausts the budget */
+		if (++attempts > MAX_ATTEMPTS) {
+			if (x.status && !(x.status >= 200 && x.status < 300) && x.status != 403)
+				http_failure(s, &x);
+			else
+				set_error(s, HF_ENETWORK, x.status,
+					  "check your connection and run the same command again: it resumes",
+					  "giving up on '%s' after %d attempts: %s", s->f->label, MAX_ATTEMPTS,
+					  s->f->msg[0] ? s->f->msg : "transfer failed");
+			r = EX_FATAL;
+			break;
+		}
+		if (r != EX_EXPIRED)
+			sleep_cancellable(s, wait_seconds(attempts, &x));
+	}
+	if (r != EX_OK && r != EX_NO_RANGES && !s->f->code && stopped(s))
+		set_error(s, HF_ECANCELLED, 0, NULL, "download of '%s' cancelled", s->f->label);
+	hf__xfer_clear(&x);
+	return r;
+}
+
+/* ---- ranged workers ---- */
+
+typedef struct worker {
+	shared *s;
+	hf__conn *conn;
+	pthread_t thread;
+	int started;
+} worker;
+
+static void chunk_done(shared *s, size_t i)
+{
+	pthread_mutex_lock(&s->mu);
+	s->done[i] = 1;
+	while (s->first_undone < s->nchunks && s->done[s->first_undone])
+		s->first_undone++;
+	s->frontier = s->start + (uint64_t)s->first_undone * s->chunk_size;
+	if (s->frontier > s->f->size)
+		s->frontier = s->f->size;
+	pthread_cond_broadcast(&s->cv);
+	pthread_mutex_unlock(&s->mu);
+}
+
+static void *range_worker(void *arg)
+{
+	worker *w = arg;
+	shared *s = w->s;
+
+	for (;;) {
+		size_t i;
+		uint64_t a, b;
+		int r;
+
+		pthread_mutex_lock(&s->mu);
+		if (s->stop || s->no_ranges || s->next_chunk >= s->nchunks) {
+			pthread_mutex_unlock(&s->mu);
+			break;
+		}
+		i = s->next_chunk++;
+		pthread_mutex_unlock(&s->mu);
+		a = s->start + (uint64_t)i * s->chunk_size;
+		b = a + s->chunk_size > s->f->size ? s->f->size : a + s->chunk_size;
+		r = fetch_range(s, w->conn, a, b, 0);
+		if (r == EX_NO_RANGES) {
+			pthread_mutex_lock(&s->mu);
+			s->no_ranges = 1;
+			pthread_mutex_unlock(&s->mu);
+			break;
+		}
+		if (r != EX_OK)
+			break;
+		chunk_done(s, i);
+	}
+	return NULL;
+}
+
+/* ---- trailing hasher ---- */
+
+static void *hasher(void *arg)
+{
+	shared *s = arg;
+	char *buf = malloc(HASH_BLOCK);
+	uint64_t saved = s->start;
+
+	if (!buf) {
+		s->hash_error = ENOMEM;
+		set_error(s, HF_ENOMEM, 0, NULL, "out of memory");
+		return NULL;
+	}
+	pthread_mutex_lock(&s->mu);
+	for (;;) {
+		uint64_t upto;
+
+		while (s->hashed == s->frontier && !s->writers_done && !s->stop)
+			pthread_cond_wait(&s->cv, &s->mu);
+		if (s->hashed == s->frontier && (s->writers_done || s->stop))
+			break;
+		if (s->stop)
+			break;
+		upto = s->frontier;
+		pthread_mutex_unlock(&s->mu);
+		while (s->hashed < upto) {
+			size_t want = upto - s->hashed < HASH_BLOCK ? (size_t)(upto - s->hashed) : HASH_BLOCK;
+			ssize_t n = pread(s->fd, buf, want, (off_t)s->hashed);
+
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0) {
+				s->hash_error = n < 0 ? errno : EIO;
+				set_error(s, HF_EIO, 0, NULL, "cannot read back '%s': %s", s->f->label,
+					  strerror(s->hash_error));
+				pthread_mutex_lock(&s->mu);
+				goto out;
+			}
+			hf__hash_update(&s->hash, buf, (size_t)n);
+			pthread_mutex_lock(&s->mu);
+			s->hashed += (uint64_t)n;
+			pthread_mutex_unlock(&s->mu);
+		}
+		/* Only hashed bytes, after fdatasync, count for a resume. */
+		if (s->hashed - saved >= RESUME_SAVE_EVERY && s->hashed < s->f->size) {
+			if (save_resume(s, s->hashed) == 0)
+				saved = s->hashed;
+		}
+		pthread_mutex_lock(&s->mu);
+	}
+out:
+	pthread_mutex_unlock(&s->mu);
+	/* Interrupted: leave the verified prefix for the next run. */
+	if (s->stop && s->hashed > saved && s->hashed < s->f->size && !s->hash_error)
+		(void)save_resume(s, s->hashed);
+	free(buf);
+	return NULL;
+}
+
+/* ---- one attempt over the whole file ---- */
+
+static int run_attempt(shared *s, int allow_ranges)
+{
+	hf__fetch *f = s->f;
+	pthread_t hasher_thread;
+	int hasher_started = 0, r = EX_OK;
+	uint64_t remaining = f->size - s->start;
+
+	s->frontier = s->start;
+	s->hashed = 0;
+	s->received = 0;
+	s->writers_done = 0;
+	s->no_ranges = 0;
+	if (hf__hash_init(&s->hash, hf__hash_kind_for_etag(f->etag), f->size) < 0) {
+		set_error(s, HF_ENOMEM, 0, NULL, "cannot start hashing");
+		return EX_FATAL;
+	}
+	s->inline_hash = f->size < INLINE_HASH_MAX && s->start == 0;
+	if (!s->inline_hash) {
+		if (pthread_create(&hasher_thread, NULL, hasher, s) != 0) {
+			set_error(s, HF_ENOMEM, 0, NULL, "cannot start a thread");
+			return EX_FATAL;
+		}
+		hasher_started = 1;
+	}
+	if (remaining == 0) {
+		/* Everything came from an earlier run; only the hash is left. */
+	} else if (allow_ranges && f->connections > 1 && remaining >= f->split_threshold) {
+		worker *ws = calloc((size_t)f->connections, sizeof(*ws));
+		int i, n = f->connections;
+
+		s->chunk_size = CHUNK_SIZE;
+		s->nchunks = (size_t)((remaining + CHUNK_SIZE - 1) / CHUNK_SIZE);
+		s->next_chunk = s->first_undone = 0;
+		free(s->done);
+		s->done = calloc(s->nchunks, 1);
+		if (!ws || !s->done) {
+			free(ws);
+			set_error(s, HF_ENOMEM, 0, NULL, "out of memory");
+			r = EX_FATAL;
+		} else {
+			ws[0].s = s;
+			ws[0].conn = f->conn;
+			for (i = 1; i < n; i++) {
+				ws[i].s = s;
+				ws[i].conn = hf__conn_new(f->client);
+				if (ws[i].conn && pthread_create(&ws[i].thread, NULL, range_worker, &ws[i]) == 0)
+					ws[i].started = 1;
+			}
+			range_worker(&ws[0]);
+			for (i = 1; i < n; i++) {
+				if (ws[i].started)
+					pthread_join(ws[i].thread, NULL);
+				hf__conn_free(ws[i].conn);
+			}
+			free(ws);
+			if (s->no_ranges)
+				r = EX_NO_RANGES;
+			else if (f->code || s->first_undone != s->nchunks)
+				r = EX_FATAL;
+		}
+	} else {
+		r = fetch_range(s, f->conn, s->start, f->size, 1);
+	}
+	pthread_mutex_lock(&s->mu);
+	s->writers_done = 1;
+	if (r != EX_OK)
+		s->stop = 1;
+	pthread_cond_broadcast(&s->cv);
+	pthread_mutex_unlock(&s->mu);
+	if (hasher_started)
+		pthread_join(hasher_thread, NULL);
+	return r;
+}
+
+static int verify_and_finish(shared *s, const char *tmp_path)
+{
+	hf__fetch *f = s->f;
+	char got[65];
+	struct stat st;
+
+	if (fstat(s->fd, &st) != 0 || (uint64_t)st.st_size != f->size) {
+		set_error(s, HF_EINTEGRITY, 0,
+			  "this is usually a network problem; run the command again",
+			  "consistency check failed for '%s': expected %llu bytes, got %llu", f->label,
+			  (unsigned long long)f->size, (unsigned long long)(st.st_size));
+		return -1;
+	}
+	if (hf__hash_final_hex(&s->hash, got) < 0) {
+		set_error(s, HF_ENOMEM, 0, NULL, "cannot finish hashing");
+		return -1;
+	}
+	if (strcmp(got, f->etag) != 0) {
+		set_error(s, HF_EINTEGRITY, 0,
+			  "the bytes received are not the file the Hub announced; nothing was kept",
+			  "hash mismatch for '%s': expected %s %s, got %s", f->label,
+			  strlen(f->etag) == 64 ? "sha256" : "git-sha1", f->etag, got);
+		return -1;
+	}
+	if (fchmod(s->fd, hf__file_mode()) != 0 || fsync(s->fd) != 0) {
+		set_error(s, errno == ENOSPC ? HF_ENOSPC : HF_EIO, 0, NULL, "cannot sync '%s': %s",
+			  tmp_path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int hf__fetch_run(hf__fetch *f)
+{
+	shared s;
+	char *tmp_path = NULL, *base = NULL;
+	int restarts = 0, r;
+
+	memset(&s, 0, sizeof(s));
+	s.f = f;
+	s.fd = -1;
+	f->code = HF_OK;
+	f->msg[0] = '\0';
+	f->tmp_path = NULL;
+	pthread_mutex_init(&s.mu, NULL);
+	pthread_cond_init(&s.cv, NULL);
+	if (!f->connections)
+		f->connections = 1;
+	base = hf__path_join(f->dir, f->prefix);
+	tmp_path = base ? hf__unique_name(base, "incomplete") : NULL;
+	s.resume_path = tmp_path ? malloc(strlen(tmp_path) + 8) : NULL;
+	if (!s.resume_path) {
+		set_error(&s, HF_ENOMEM, 0, NULL, "out of memory");
+		goto done;
+	}
+	sprintf(s.resume_path, "%s.resume", tmp_path);
+	if (f->size >= INLINE_HASH_MAX)
+		s.start = adopt_partial(f, tmp_path, s.resume_path);
+	f->resumed_from = s.start;
+	s.fd = open(tmp_path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (s.fd < 0) {
+		set_error(&s, errno == ENOSPC ? HF_ENOSPC : HF_EIO, 0, NULL, "cannot create '%s': %s",
+			  tmp_path, strerror(errno));
+		goto done;
+	}
+	if (ftruncate(s.fd, (off_t)s.start) != 0) {
+		set_error(&s, HF_EIO, 0, NULL, "cannot truncate '%s': %s", tmp_path, strerror(errno));
+		goto done;
+	}
+	for (;;) {
+		r = run_attempt(&s, restarts == 0);
+		if (r == EX_OK && verify_and_finish(&s, tmp_path) == 0)
+			break;
+		if (r == EX_OK || r == EX_NO_RANGES) {
+			/*
+			 * A hash mismatch after a resume, or a server that will
+			 * not serve ranges: start over once from byte 0, clean.
+			 */
+			int was_integrity = f->code == HF_EINTEGRITY;
+
+			if (restarts++ || (was_integrity && s.start == 0)) {
+				if (!f->code)
+					set_error(&s, HF_EPROTOCOL, 0, NULL,
+						  "the server's replies for '%s' do not fit the ranges asked",
+						  f->label);
+				break;
+			}
+			hf__hash_dispose(&s.hash);
+			f->code = HF_OK;
+			f->msg[0] = '\0';
+			s.stop = 0;
+			s.start = 0;
+			if (ftruncate(s.fd, 0) != 0)
+				break;
+			unlink(s.resume_path);
+			continue;
+		}
+		break;
+	}
+done:
+	hf__hash_dispose(&s.hash);
+	if (s.fd >= 0)
+		close(s.fd);
+	if (f->code == HF_OK) {
+		unlink(s.resume_path);
+		f->tmp_path = tmp_path;
+		tmp_path = NULL;
+	} else if (tmp_path) {
+		struct stat st;
+		int keep = f->code != HF_EINTEGRITY && lstat(s.resume_path, &st) == 0;
+
+		/* Keep a partial only when its verified prefix is recorded. */
+		if (!keep) {
+			unlink(tmp_path);
+			unlink(s.resume_path);
+		}
+	}
+	free(s.cdn_url);
+	free(s.done);
+	free(s.resume_path);
+	free(tmp_path);
+	free(base);
+	pthread_mutex_destroy(&s.mu);
+	pthread_cond_destroy(&s.cv);
+	return f->code;
+}
