@@ -19,7 +19,7 @@
 #include "util.h"
 
 #define CHUNK_SIZE ((uint64_t)16 << 20)
-#define RESUME_SAVE_EVERY ((uint64_t)64 << 20)
+#define RESUME_SAVE_EVERY ((uint64_t)16 << 20)
 #define INLINE_HASH_MAX ((uint64_t)8 << 20)
 #define HASH_BLOCK ((size_t)1 << 20)
 #define MAX_ATTEMPTS 5
@@ -70,6 +70,7 @@ typedef struct shared {
 	uint64_t chunk_size;
 	size_t nchunks, next_chunk, first_undone;
 	unsigned char *done;
+	uint64_t *chunk_pos;   /* next byte to write in each chunk */
 	char *cdn_url;         /* where the Hub redirected, reused by every range */
 	int stop;              /* an error, or cancelled */
 	int writers_done;
@@ -221,6 +222,7 @@ typedef struct sink_ctx {
 	int checked;
 	int ranged;           /* a Range header was sent */
 	int single;           /* the one writer: it moves the frontier itself */
+	size_t chunk;         /* ranged mode: the chunk being written */
 	int range_ignored, bad_range, too_long, io_error;
 } sink_ctx;
 
@@ -298,6 +300,12 @@ static size_t on_data(const char *data, size_t len, void *payload)
 	} else {
 		pthread_mutex_lock(&s->mu);
 		s->f->bytes_fetched += len;
+		s->chunk_pos[k->chunk] = k->off;
+		/* The lowest unfinished chunk extends the contiguous prefix. */
+		if (k->chunk == s->first_undone) {
+			s->frontier = k->off;
+			pthread_cond_broadcast(&s->cv);
+		}
 		pthread_mutex_unlock(&s->mu);
 	}
 	report_progress(s, len);
@@ -481,7 +489,8 @@ static int exchange(shared *s, hf__conn *conn, sink_ctx *k, hf__xfer *x)
 }
 
 /* Fetch [off, end) with retries; resumes within the range after a drop. */
-static int fetch_range(shared *s, hf__conn *conn, uint64_t off, uint64_t end, int single)
+static int fetch_range(shared *s, hf__conn *conn, uint64_t off, uint64_t end, int single,
+		       size_t chunk)
 {
 	hf__xfer x = HF__XFER_INIT;
 	sink_ctx k;
@@ -493,6 +502,7 @@ static int fetch_range(shared *s, hf__conn *conn, uint64_t off, uint64_t end, in
 	k.off = off;
 	k.end = end;
 	k.single = single;
+	k.chunk = chunk;
 	while (!stopped(s)) {
 		uint64_t before = k.off;
 
@@ -542,8 +552,9 @@ static void chunk_done(shared *s, size_t i)
 	s->done[i] = 1;
 	while (s->first_undone < s->nchunks && s->done[s->first_undone])
 		s->first_undone++;
-	s->frontier = s->start + (uint64_t)s->first_undone * s->chunk_size;
-	if (s->frontier > s->f->size)
+	if (s->first_undone < s->nchunks)
+		s->frontier = s->chunk_pos[s->first_undone];
+	else
 		s->frontier = s->f->size;
 	pthread_cond_broadcast(&s->cv);
 	pthread_mutex_unlock(&s->mu);
@@ -568,7 +579,7 @@ static void *range_worker(void *arg)
 		pthread_mutex_unlock(&s->mu);
 		a = s->start + (uint64_t)i * s->chunk_size;
 		b = a + s->chunk_size > s->f->size ? s->f->size : a + s->chunk_size;
-		r = fetch_range(s, w->conn, a, b, 0);
+		r = fetch_range(s, w->conn, a, b, 0, i);
 		if (r == EX_NO_RANGES) {
 			pthread_mutex_lock(&s->mu);
 			s->no_ranges = 1;
@@ -589,6 +600,7 @@ static void *hasher(void *arg)
 	shared *s = arg;
 	char *buf = malloc(HASH_BLOCK);
 	uint64_t saved = s->start;
+	time_t saved_at = time(NULL);
 
 	if (!buf) {
 		s->hash_error = ENOMEM;
@@ -625,10 +637,16 @@ static void *hasher(void *arg)
 			s->hashed += (uint64_t)n;
 			pthread_mutex_unlock(&s->mu);
 		}
-		/* Only hashed bytes, after fdatasync, count for a resume. */
-		if (s->hashed - saved >= RESUME_SAVE_EVERY && s->hashed < s->f->size) {
-			if (save_resume(s, s->hashed) == 0)
+		/*
+		 * Only hashed bytes, after fdatasync, count for a resume: saved
+		 * every 16 MiB or every second, so a crash loses little.
+		 */
+		if (s->hashed > saved && s->hashed < s->f->size &&
+		    (s->hashed - saved >= RESUME_SAVE_EVERY || time(NULL) - saved_at >= 1)) {
+			if (save_resume(s, s->hashed) == 0) {
 				saved = s->hashed;
+				saved_at = time(NULL);
+			}
 		}
 		pthread_mutex_lock(&s->mu);
 	}
@@ -677,8 +695,12 @@ static int run_attempt(shared *s, int allow_ranges)
 		s->nchunks = (size_t)((remaining + CHUNK_SIZE - 1) / CHUNK_SIZE);
 		s->next_chunk = s->first_undone = 0;
 		free(s->done);
+		free(s->chunk_pos);
 		s->done = calloc(s->nchunks, 1);
-		if (!ws || !s->done) {
+		s->chunk_pos = calloc(s->nchunks, sizeof(*s->chunk_pos));
+		for (i = 0; s->chunk_pos && (size_t)i < s->nchunks; i++)
+			s->chunk_pos[i] = s->start + (uint64_t)i * CHUNK_SIZE;
+		if (!ws || !s->done || !s->chunk_pos) {
 			free(ws);
 			set_error(s, HF_ENOMEM, 0, NULL, "out of memory");
 			r = EX_FATAL;
@@ -704,7 +726,7 @@ static int run_attempt(shared *s, int allow_ranges)
 				r = EX_FATAL;
 		}
 	} else {
-		r = fetch_range(s, f->conn, s->start, f->size, 1);
+		r = fetch_range(s, f->conn, s->start, f->size, 1, 0);
 	}
 	pthread_mutex_lock(&s->mu);
 	s->writers_done = 1;
@@ -836,6 +858,7 @@ done:
 	}
 	free(s.cdn_url);
 	free(s.done);
+	free(s.chunk_pos);
 	free(s.resume_path);
 	free(tmp_path);
 	free(base);

@@ -41,9 +41,13 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import inspect
 import json
+import os
 import random
 import re
+import sys
+import tempfile
 import threading
 
 LFS_THRESHOLD = 10 * 1024
@@ -166,6 +170,96 @@ def gen_bytes(size: int, seed, kind: str = "random") -> bytes:
 
 
 # --------------------------------------------------------------------------
+# Persistent hash cache for big generated blobs
+# --------------------------------------------------------------------------
+# Generating and hashing 64 MiB costs ~1 s per process on a slow machine, and a
+# hub, its CDN and the test process all need the sha256. Hashes of generated
+# blobs >= HASH_CACHE_MIN are kept in a per-user JSON file keyed by a
+# fingerprint of the generator source and the Python version, so a changed
+# generator never reuses old hashes. TESTHUB_HASH_CACHE=0 disables it;
+# TESTHUB_HASH_CACHE=/path/file.json moves it.
+
+HASH_CACHE_MIN = 1 << 20
+_fp = None
+_hash_cache = None
+_hash_cache_lock = threading.Lock()
+
+
+def _fingerprint() -> str:
+    src = "".join(inspect.getsource(f) for f in (_seed_bytes, gen_random, gen_text, gen_json,
+                                                 gen_safetensors))
+    return hashlib.sha1(f"{sys.version_info[:2]}\n{_WORDS}\n{src}".encode()).hexdigest()[:16]
+
+
+def _hash_cache_file():
+    v = os.environ.get("TESTHUB_HASH_CACHE")
+    if v is not None and v.strip() in ("", "0"):
+        return None
+    if v:
+        return v
+    d = os.path.join(tempfile.gettempdir(), f"hf-testhub-{os.getuid()}")
+    try:
+        os.makedirs(d, mode=0o700, exist_ok=True)
+        st = os.lstat(d)
+        if st.st_uid != os.getuid() or (st.st_mode & 0o077):
+            return None
+    except OSError:
+        return None
+    return os.path.join(d, "fixture-hashes.json")
+
+
+def _cache_key(blob) -> str | None:
+    if blob.seed is None or blob.size < HASH_CACHE_MIN:
+        return None
+    global _fp
+    if _fp is None:
+        _fp = _fingerprint()
+    return f"{_fp}:{blob.kind}:{blob.size}:{blob.seed}"
+
+
+def _cache_get(key):
+    global _hash_cache
+    with _hash_cache_lock:
+        if _hash_cache is None:
+            _hash_cache = {}
+            path = _hash_cache_file()
+            if path:
+                try:
+                    with open(path, encoding="utf-8") as f:
+                        d = json.load(f)
+                    if isinstance(d, dict):
+                        _hash_cache = d
+                except (OSError, ValueError):
+                    pass
+        v = _hash_cache.get(key)
+    return v if isinstance(v, dict) else None
+
+
+def _cache_put(key, entry):
+    path = _hash_cache_file()
+    with _hash_cache_lock:
+        if _hash_cache is not None:
+            _hash_cache[key] = entry
+        if not path:
+            return
+        try:
+            try:
+                with open(path, encoding="utf-8") as f:
+                    d = json.load(f)
+                if not isinstance(d, dict):
+                    d = {}
+            except (OSError, ValueError):
+                d = {}
+            d[key] = entry
+            tmp = f"{path}.{os.getpid()}.{threading.get_ident()}.tmp"
+            with open(tmp, "w", encoding="utf-8") as f:
+                json.dump(d, f)
+            os.replace(tmp, path)
+        except OSError:
+            pass
+
+
+# --------------------------------------------------------------------------
 # Hashes
 # --------------------------------------------------------------------------
 
@@ -234,17 +328,30 @@ class Blob:
     def lfs_for(self, path: str) -> bool:
         return self._lfs if self._lfs is not None else default_lfs(path, self._size)
 
+    def _hashes(self):
+        key = _cache_key(self) if self._data is None else None
+        got = _cache_get(key) if key else None
+        if got and isinstance(got.get("sha256"), str) and isinstance(got.get("sha1"), str):
+            self._sha256, self._sha1 = got["sha256"], got["sha1"]
+            return
+        data = self.data
+        self._sha256 = hashlib.sha256(data).hexdigest()
+        self._sha1 = git_blob_sha1(data)
+        key = _cache_key(self)
+        if key:
+            _cache_put(key, {"sha256": self._sha256, "sha1": self._sha1})
+
     @property
     def sha256(self) -> str:
         if self._sha256 is None:
-            self._sha256 = hashlib.sha256(self.data).hexdigest()
+            self._hashes()
         return self._sha256
 
     @property
     def git_sha1(self) -> str:
         """git blob sha1 of the content itself."""
         if self._sha1 is None:
-            self._sha1 = git_blob_sha1(self.data)
+            self._hashes()
         return self._sha1
 
 

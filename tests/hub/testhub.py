@@ -3,15 +3,19 @@
 
 Standard library only (python >= 3.11).  Started by tests on a loopback
 address; a second instance (``--name cdn --fail-on-auth``, usually on
-127.0.0.2) plays the CDN that must never see a token.
+127.0.0.2) plays the CDN that must never see a token.  harness.HubPair starts
+both with the default fixtures (tests/integration/harness.py).
 
     python3 tests/hub/testhub.py --port 0 [--host 127.0.0.1] \
         [--tls-cert CERT --tls-key KEY] --log FILE.jsonl \
         [--config CONFIG.json] [--ready-file PATH] [--name hub] [--fail-on-auth] \
+        [--fixtures default|none] [--cdn-url URL] [--cdn-secret S] \
         [--exit-with-parent] [--verbose]
 
 Once listening it writes ``{"port": N, "url": "http://127.0.0.1:N"}`` to
 --ready-file (atomically) and prints the same JSON as one line on stdout.
+--fixtures (default "none") loads repos from tests/hub/fixtures.py before
+--config; --cdn-url / --cdn-secret equal the config keys cdn_url / cdn_secret.
 
 Layout of this file
   * DEFAULT_TOKENS / token_hash        - identities and the log's token hash
@@ -20,19 +24,73 @@ Layout of this file
   * route handlers (h_*)               - one function per endpoint
   * Handler                            - HTTP plumbing, faults, Range, logging
   * main()
+Repository content (Repo/Commit/File, generators, default set): fixtures.py.
 
 Config file (JSON, every key optional):
   {"name": "hub", "fail_on_auth": false,
+   "fixtures": "default",                  # load fixtures.py's default repos first
    "tokens": {"hf_...": {"user": "dave", "email": "...", "orgs": [...],
                          "role": "read", "displayName": "..."}},
    "faults": [FAULT, ...],
-   "repos": [{"id": "acme/tiny", "type": "model", "sha": "<40hex>",
-              "files": {"config.json": "{}"}, "private": false,
-              "gated": false, "revisions": {"main": "<40hex>"}}],
+   "repos": [REPO, ...],                   # added/replaced by (type, id); format
+                                           # in fixtures.py's docstring, e.g.
+       {"id": "acme/x", "type": "model", "private": false, "gated": "manual",
+        "granted_users": ["alice"], "pending_users": ["carl"],
+        "revisions": {"main": {"files": {"config.json": "{}",
+                                         "w.bin": {"size": 5000, "seed": 1}}},
+                      "v1": {"base": "main", "files": {...}}, "stable": "main"}}
    "routes": [{"method": "GET", "path": "/exact" | "match": "regex",
                "status": 200, "headers": {...},
                "body": "text" | "body_b64": "..." | "json": {...}}],
-   "repo_not_found_anonymous_status": 404}
+   # options (also settable at runtime with POST /__control/config):
+   "cdn_url": "http://127.0.0.2:P",        # where LFS 302s point (default: self)
+   "cdn_secret": "s",                      # HMAC key; same on hub and CDN
+   "cdn_url_ttl": 3600,                    # seconds; negative = already expired
+   "cdn_clock_skew": 0,                    # CDN: seconds added to "now" on checks
+   "tree_page_size": 1000,
+   "public_url": null,                     # origin in tree Link headers
+                                           # (default: scheme://<Host header>)
+   "lenient_refs": false,                  # accept unescaped refs/pr/N in URLs
+   "gzip_text": false,                     # resolve-cache GET of a regular file
+                                           # with Accept-Encoding gzip (no Range):
+                                           # gzip, chunked, no Content-Length
+   "repo_not_found_anonymous_status": 404, # /api/... unknown/private, no token
+   "resolve_repo_not_found_anonymous_status": 401}   # same on /resolve
+
+Download routes (GET also answers HEAD; repo ids are not escaped):
+  /{""|datasets/|spaces/}{repo}/resolve/{quote(rev, safe="")}/{quote(path)}
+      regular file: 307, relative Location
+        /api/resolve-cache/{models|datasets|spaces}/{repo}/{commit}/{quote(path)}?
+        %2F{repo}%2Fresolve%2F{rev}%2F{path}=&etag=%22{git sha1}%22
+        with ETag "<git blob sha1>", X-Repo-Commit; the body is a short text.
+      LFS file: 302, absolute Location {cdn_url}/repos/{sha256}?
+        response-content-disposition=..&response-content-type=..&X-Amz-Expires=..
+        &Expires=<unix>&Key-Pair-Id=..&Signature=<hmac-sha256>, with ETag and
+        X-Linked-Etag "<sha256>", X-Linked-Size, X-Repo-Commit; short text body.
+      Always Accept-Ranges: bytes, X-Request-Id, Content-Length (of the body).
+  /api/resolve-cache/{type}s/{repo}/{commit}/{path}   200 bytes (Range), ETag,
+      X-Repo-Commit; same access checks as /resolve.
+  /repos/{sha256}?...   signed-URL blob store (the CDN): 200/206/416, ETag
+      "<sha256>", Content-Disposition from the URL; 403 (X-Error-Code
+      MissingKey | SignatureDoesNotMatch | AccessDenied "Request has expired"),
+      404 NoSuchKey.
+  /api/{type}s/{repo}[/revision/{rev}][?blobs=true]     repo info (sha, siblings)
+  /api/{type}s/{repo}/tree/{rev}[/{quote(path, safe="")}]?recursive=&expand=
+      [&cursor=]   entries in git order (pre-order when recursive); pages of
+      tree_page_size; next page in Link: <{origin}/api/...&cursor=C>; rel="next"
+  Errors (X-Error-Code / X-Error-Message, JSON body {"error": msg}):
+    bad token                   401 "Invalid credentials in Authorization header"
+    unknown/private repo        401 RepoNotFound "Invalid username or password."
+                                (anonymous; API: 404 unless configured), else
+                                404 RepoNotFound "Repository not found"
+    gated, no access            401 (anonymous) / 403 GatedRepo "Access to model
+                                <id> is restricted. You must have access to it
+                                and be authenticated to access it. Please log in."
+    gated, request pending      403 GatedRepo "Your request to access model <id>
+                                is awaiting a review from the repo authors."
+    unknown revision            404 RevisionNotFound "Invalid rev id: <rev>"
+    missing file                404 EntryNotFound "Entry not found" + X-Repo-Commit
+  A repo's "moved_from" ids answer 307 with the path rewritten to the new id.
 
 FAULT: {"match": "regex, re.search on path+query", "method": "GET" (optional),
         "times": N | null (always), "after": K (let the first K matches pass),
@@ -50,7 +108,18 @@ FAULT: {"match": "regex, re.search on path+query", "method": "GET" (optional),
   wrong_range                  only with Range: 206 whose Content-Range starts at
                                "start" (0, or 1 when 0 was asked), body to match
   slow                         "chunk" (1) bytes every "interval" (0.5) s
-  Range/206/416 is applied to "rangeable" bodies (config routes with status 200).
+  swap_content                 every byte XOR "xor" (0x55), same length, applied
+                               after Range (a file that changed between attempts);
+                               "etag": replace the ETag header
+  extend                       append "bytes" (1024) bytes (Content-Length grows)
+  gzip                         gzip the body, Content-Encoding: gzip; "chunked"
+  chunked                      Transfer-Encoding: chunked, "chunk_size" (16384);
+                               "final": false omits the last chunk and closes
+  headers                      "set" {name: value | null}, "remove" [names] on the
+                               real response ({{url}} = own URL); removing
+                               Content-Length makes the body close-delimited
+  Range/206/416 is applied to "rangeable" bodies (config routes with status 200,
+  resolve-cache and /repos/).
 
 Control endpoints (never logged, never faulted, never auth-checked):
   POST /__control/faults  [FAULT...] (or {"faults": [...]}): replace the list
@@ -341,6 +410,7 @@ class Response:
         self.body = body
         self.headers = list((headers or {}).items()) if isinstance(headers, dict) else list(headers or [])
         self.rangeable = rangeable
+        self.chunked = False  # send with Transfer-Encoding: chunked
 
     def header(self, name):
         for k, v in self.headers:
@@ -714,6 +784,14 @@ def h_resolve_cache(req: Request) -> Response:
                "Cache-Control": "public, max-age=31536000, immutable"}
     if f.lfs:
         headers.update({"X-Linked-Etag": f'"{f.sha256}"', "X-Linked-Size": str(f.size)})
+    if (req.state.option("gzip_text") and not f.lfs and req.method == "GET"
+            and "gzip" in (req.headers.get("Accept-Encoding") or "")
+            and req.headers.get("Range") is None):
+        # like the Hub: text files gzip-compressed, chunked, no Content-Length
+        headers["Content-Encoding"] = "gzip"
+        resp = Response(200, gzip.compress(f.data, mtime=0), headers)
+        resp.chunked = True
+        return resp
     return Response(200, f.data, headers, rangeable=True)
 
 
@@ -1051,7 +1129,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     suppressed.add(k.lower())
                 else:
                     headers.append((k, str(v).replace("{{url}}", self.server.state.base_url)))
-        chunked = "chunked" in acts or ("gzip" in acts and acts["gzip"].get("chunked"))
+        chunked = (resp.chunked or "chunked" in acts
+                   or ("gzip" in acts and acts["gzip"].get("chunked")))
 
         entry["status"] = status
         if faults:
@@ -1092,7 +1171,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if self.command == "HEAD" or status in (204, 304) or 100 <= status < 200:
             return
         if chunked:
-            f = acts.get("chunked") or acts["gzip"]
+            f = acts.get("chunked") or acts.get("gzip") or {}
             size = max(1, int(f.get("chunk_size", 16384)))
             for i in range(0, len(body), size):
                 part = body[i:i + size]

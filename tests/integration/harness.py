@@ -906,37 +906,61 @@ class HubPair:
                 testcase.addCleanup(self.stop)
 
     def start(self):
+        """Start the CDN and the hub concurrently, then point the hub at the CDN."""
         if self.hub is not None:
             return self
         cdn_cfg = {"fixtures": self.fixtures, "cdn_secret": self.secret}
         if self.config.get("repos"):
             cdn_cfg["repos"] = self.config["repos"]
         cdn_cfg.update(self.cdn_config)
-        hosts = [self.cdn_host] + (["127.0.0.1"] if self.cdn_host != "127.0.0.1" else [])
-        for i, host in enumerate(hosts):
-            cdn = Hub(None, tls=self.tls, host=host, fail_on_auth=True, name="cdn",
-                      config=cdn_cfg, start=False, verbose=self.verbose)
-            try:
-                cdn.start()
-                break
-            except RuntimeError:
-                if i == len(hosts) - 1:
-                    raise
-        self.cdn = cdn
-        hub_cfg = {"fixtures": self.fixtures, "cdn_url": cdn.url, "cdn_secret": self.secret}
+        hub_cfg = {"fixtures": self.fixtures, "cdn_secret": self.secret}
         hub_cfg.update(self.config)
-        self.hub = Hub(None, tls=self.tls, config=hub_cfg, start=False, verbose=self.verbose)
+        hub = Hub(None, tls=self.tls, config=hub_cfg, start=False, verbose=self.verbose)
+        hub_err = []
+
+        def start_hub():
+            try:
+                hub.start()
+            except Exception as e:  # re-raised below
+                hub_err.append(e)
+
+        t = threading.Thread(target=start_hub, daemon=True)
+        t.start()
+        cdn = None
         try:
-            self.hub.start()
-        except Exception:
-            self.cdn.stop()
-            raise
+            hosts = [self.cdn_host] + (["127.0.0.1"] if self.cdn_host != "127.0.0.1" else [])
+            for i, host in enumerate(hosts):
+                cdn = Hub(None, tls=self.tls, host=host, fail_on_auth=True, name="cdn",
+                          config=cdn_cfg, start=False, verbose=self.verbose)
+                try:
+                    cdn.start()
+                    break
+                except RuntimeError:
+                    cdn = None
+                    if i == len(hosts) - 1:
+                        raise
+        finally:
+            t.join()
+            if hub_err or cdn is None:
+                hub.stop()
+                if cdn is not None:
+                    cdn.stop()
+        if hub_err:
+            raise hub_err[0]
+        self.hub, self.cdn = hub, cdn
+        self.hub.config["cdn_url"] = cdn.url  # kept if the hub is restarted
+        self.hub.update_config({"cdn_url": cdn.url})
         return self
 
     def stop(self):
-        for h in (self.hub, self.cdn):
-            if h is not None:
-                h.stop()
+        hubs = [h for h in (self.hub, self.cdn) if h is not None and h.proc is not None]
+        for h in hubs:  # signal both first: they shut down in parallel
+            try:
+                h.proc.send_signal(signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+        for h in hubs:
+            h.stop()
 
     def __enter__(self):
         return self.start()

@@ -282,6 +282,18 @@ class InteractiveLoginTest(AuthCase):
         self.assertEqual(harness.read_fake_git(self.fakebin), [], "git must not run on 'n'")
         self.assertEqual(self.auth_hashes(), [token_hash(READ_TOKEN)])
 
+    def test_token_typed_right_after_prompt(self):
+        # The prompt must only show once echo is off: a token sent the moment
+        # "Token:" appears is neither echoed nor thrown away (a race, so try
+        # several times).
+        for i in range(6):
+            with self.subTest(i=i):
+                r = self.sb.run_pty(["auth", "login", "--force"],
+                                    script=[("Token: ", READ_TOKEN + "\n"), (self.GIT_Q, "n\n")],
+                                    timeout=20, step_timeout=5)
+                self.assertEqual(r.returncode, 0, r.text)
+                harness.assert_no_token(self, READ_TOKEN, r)
+
     def test_answer_yes_stores_git_credential(self):
         harness.git_config_global(self.sb, "credential.helper", "store")
         for answer in ("Y\n", "\n"):  # the default is yes

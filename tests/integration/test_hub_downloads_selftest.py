@@ -650,6 +650,15 @@ class DownloadProtocolTest(unittest.TestCase):
         self.assertEqual((st, h["Content-Encoding"], h.get("Content-Length")), (200, "gzip", None))
         self.assertEqual(h["Transfer-Encoding"], "chunked")
         self.assertEqual(gzip.decompress(body), data)
+        p.hub.update_config({"gzip_text": True})
+        try:
+            st, h, body = call("GET", self.api(rc), headers={"Accept-Encoding": "gzip, deflate"})
+            self.assertEqual((h["Content-Encoding"], h["Transfer-Encoding"]), ("gzip", "chunked"))
+            self.assertEqual(gzip.decompress(body), data)
+            st, h, body = call("GET", self.api(rc), headers={"Accept-Encoding": "identity"})
+            self.assertEqual((h.get("Content-Encoding"), body), (None, data))
+        finally:
+            p.hub.update_config({"gzip_text": False})
         p.hub.set_faults([{"match": r"^/api/resolve-cache/", "times": 1, "action": "chunked",
                            "chunk_size": 16, "final": False}])
         c = http_conn(p.hub)

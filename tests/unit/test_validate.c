@@ -541,7 +541,8 @@ static void test_fnmatch_question(void **state)
 	assert_true(hf__fnmatch("?", "\xc3\xbc"));
 	assert_true(hf__fnmatch("a?.txt", "a\xc3\xbc.txt"));
 	assert_false(hf__fnmatch("??", "\xc3\xbc"));
-	assert_true(hf__fnmatch("model-?????-of-?????.safetensors",
+	/* Split so that no "??-" trigraph forms under -std=c11. */
+	assert_true(hf__fnmatch("model-????" "?-of-????" "?.safetensors",
 				"model-00001-of-00002.safetensors"));
 }
 
