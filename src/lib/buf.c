@@ -77,8 +77,11 @@ char *hf__buf_detach(hf__buf *buf)
 {
 	char *p;
 
-	if (!buf->data && buf_reserve(buf, 0) < 0)
-		return NULL;
+	if (!buf->data) {
+		if (buf_reserve(buf, 0) < 0)
+			return NULL;
+		buf->data[0] = '\0';
+	}
 	p = buf->data;
 	buf->data = NULL;
 	buf->len = buf->cap = 0;

@@ -134,7 +134,8 @@ int hf_stored_tokens_load(hf_client *c, hf_stored_tokens **out)
 		}
 	}
 	hf__ini_dispose(&ini);
-	qsort(list->items, list->count, sizeof(*list->items), cmp_tokens);
+	if (list->count > 1)
+		qsort(list->items, list->count, sizeof(*list->items), cmp_tokens);
 	*out = list;
 	if (parse_error)
 		hf__error_set(c, HF_EPROTOCOL, "fix or remove the file; it is rewritten at the next login",

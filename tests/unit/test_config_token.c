@@ -161,6 +161,22 @@ static void test_no_token_anywhere(void **state)
 	assert_null(tok);
 }
 
+static void test_empty_token_file(void **state)
+{
+	fake_env *e = *state;
+	char path[128], *tok = (char *)"x";
+
+	/* An empty file, and one with only white space, hold no token. */
+	snprintf(path, sizeof(path), "%s/token", e->dir);
+	write_file(path, "");
+	set(e, "HF_TOKEN_PATH", path);
+	assert_int_equal(resolve(e, NULL, &tok), HF_TOKEN_SOURCE_NONE);
+	assert_null(tok);
+	write_file(path, " \r\n");
+	assert_int_equal(resolve(e, NULL, &tok), HF_TOKEN_SOURCE_NONE);
+	assert_null(tok);
+}
+
 static void test_unreadable_file_is_an_error(void **state)
 {
 	fake_env *e = *state;
@@ -379,6 +395,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_priority_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_empty_and_blank_variables, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_token_anywhere, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_empty_token_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unreadable_file_is_an_error, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_control_bytes_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_client_option_token_beats_env, setup, teardown),
