@@ -1,6 +1,7 @@
 #!/bin/sh
-# Set up, build, and walk through the guide's authentication steps against
-# the bundled local test hub (nothing leaves this machine).
+# Set up, build, and walk through the guide's workflow against the bundled
+# local test hub (nothing leaves this machine): log in, download a gated
+# Llama-shaped model, download it again from the cache, then offline.
 set -eu
 cd "$(dirname "$0")/.."
 sh scripts/bootstrap.sh
@@ -8,28 +9,58 @@ cmake -S . -B build >/dev/null
 cmake --build build -j "$(nproc 2>/dev/null || echo 2)" >/dev/null
 
 demo=$(mktemp -d)
-trap 'kill "$hub_pid" 2>/dev/null || true; rm -rf "$demo"' EXIT INT TERM
-python3 tests/hub/testhub.py --port 0 --log "$demo/hub.jsonl" \
-	--ready-file "$demo/ready.json" >/dev/null 2>"$demo/hub.err" &
+cleanup() {
+	kill "$hub_pid" "$cdn_pid" 2>/dev/null || true
+	rm -rf "$demo"
+}
+trap cleanup EXIT INT TERM
+
+wait_ready() {
+	i=0
+	while [ ! -s "$1" ]; do
+		i=$((i + 1)); [ $i -lt 100 ] || { echo "test hub did not start" >&2; exit 1; }
+		sleep 0.1
+	done
+	python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["url"])' "$1"
+}
+
+# The CDN (another origin, which must never see a token) and the Hub.
+python3 tests/hub/testhub.py --port 0 --host 127.0.0.1 --name cdn --fail-on-auth \
+	--fixtures default --cdn-secret demo --log "$demo/cdn.jsonl" \
+	--ready-file "$demo/cdn.json" >/dev/null 2>&1 &
+cdn_pid=$!
+cdn_url=$(wait_ready "$demo/cdn.json")
+python3 tests/hub/testhub.py --port 0 --fixtures default --cdn-url "$cdn_url" \
+	--cdn-secret demo --log "$demo/hub.jsonl" --ready-file "$demo/hub.json" >/dev/null 2>&1 &
 hub_pid=$!
-i=0
-while [ ! -s "$demo/ready.json" ]; do
-	i=$((i + 1)); [ $i -lt 100 ] || { cat "$demo/hub.err"; exit 1; }
-	sleep 0.1
-done
-HF_ENDPOINT=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["url"])' "$demo/ready.json")
+HF_ENDPOINT=$(wait_ready "$demo/hub.json")
 HF_HOME="$demo/hf-home"
 export HF_ENDPOINT HF_HOME
-# The test hub's read token for the user "alice".
-token=hf_testReadToken0000000000000000000wxyz
+token=hf_testReadToken0000000000000000000wxyz   # the test hub's read token (user alice)
+hf=build/hf
 
-run() { printf '\n$ %s\n' "$*"; "$@"; }
-echo "Test hub at $HF_ENDPOINT; HF_HOME=$HF_HOME"
-printf '\n$ echo "$token" | build/hf auth login --token-stdin\n'
-echo "$token" | build/hf auth login --token-stdin
-run build/hf whoami
-run build/hf auth status
-run build/hf auth list
-echo; echo "\$ HF_TOKEN=hf_stale build/hf whoami   # a stale HF_TOKEN beats the login"
-HF_TOKEN=hf_stale build/hf whoami || echo "(exit $?)"
-run build/hf auth logout
+if [ -t 1 ]; then bold='\033[1m' plain='\033[0m'; else bold='' plain=''; fi
+step() { printf "\n${bold}\$ %s${plain}\n" "$*"; }
+echo "Test hub at $HF_ENDPOINT, CDN at $cdn_url, HF_HOME=$HF_HOME"
+
+step "hf download meta-llama/Llama-3.2-1B      # not logged in yet"
+$hf download meta-llama/Llama-3.2-1B || echo "(exit $?)"
+
+step 'echo "$token" | hf auth login --token-stdin'
+echo "$token" | $hf auth login --token-stdin
+step "hf whoami"
+$hf whoami
+step "hf auth status"
+$hf auth status
+
+step "hf download meta-llama/Llama-3.2-1B      # first run: downloads and verifies"
+$hf download meta-llama/Llama-3.2-1B
+step "hf download meta-llama/Llama-3.2-1B      # later runs: from the cache"
+$hf download meta-llama/Llama-3.2-1B
+step "HF_HUB_OFFLINE=1 hf download meta-llama/Llama-3.2-1B config.json"
+HF_HUB_OFFLINE=1 $hf download meta-llama/Llama-3.2-1B config.json
+
+printf '\nRequests the CDN received with a token: %s\n' \
+	"$(grep -c authorization-received "$demo/cdn.jsonl" || true)"
+step "hf auth logout"
+$hf auth logout

@@ -66,6 +66,16 @@ class AuthCase(unittest.TestCase):
     def assertNoFile(self, path):
         self.assertFalse(os.path.lexists(path), f"{path} should not exist")
 
+    def seed(self, sb, active, **named):
+        """Write token + stored_tokens as the official client does (0600, no
+        newline, configparser format), without running hf."""
+        os.makedirs(sb.hf_home, mode=0o700, exist_ok=True)
+        with open(sb.stored_tokens_path, "w") as f:
+            for name in sorted(named):
+                f.write(f"[{name}]\nhf_token = {named[name]}\n\n")
+        os.chmod(sb.stored_tokens_path, 0o600)
+        sb.write_token(active, newline=False)
+
 
 # --------------------------------------------------------------------------
 # Login with --token / stdin
@@ -739,9 +749,8 @@ class StatusTest(AuthCase):
 
 class ListSwitchTokenTest(AuthCase):
     def two_logins(self, sb):
-        self.login(sb, READ_TOKEN)
-        self.login(sb, WRITE_TOKEN)  # active: alice-write
-        self.hub.clear_log()
+        # As two `hf auth login` (or Python `hf auth login`) would leave them.
+        self.seed(sb, WRITE_TOKEN, **{"alice-laptop": READ_TOKEN, "alice-write": WRITE_TOKEN})
 
     def rows(self, out):
         return {m.group(2): (m.group(1), m.group(3)) for m in
@@ -846,9 +855,8 @@ class LogoutTest(AuthCase):
     def setUp(self):
         super().setUp()
         self.sb = self.sandbox(env={"GIT_CONFIG_NOSYSTEM": "1"})
-        self.login(self.sb, READ_TOKEN)
-        self.login(self.sb, WRITE_TOKEN)  # active: alice-write
-        self.hub.clear_log()
+        self.seed(self.sb, WRITE_TOKEN, **{"alice-laptop": READ_TOKEN,
+                                           "alice-write": WRITE_TOKEN})
 
     def test_logout_all(self):
         r = self.hf(self.sb, ["auth", "logout"])
@@ -888,7 +896,7 @@ class LogoutTest(AuthCase):
     def test_logout_with_env_token_still_set(self):
         for var in ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN"):
             with self.subTest(var=var):
-                self.login(self.sb, READ_TOKEN)
+                self.seed(self.sb, READ_TOKEN, **{"alice-laptop": READ_TOKEN})
                 r = self.hf(self.sb, ["auth", "logout"], env={var: FINE_TOKEN})
                 self.assertNotEqual(r.returncode, 0)
                 self.assertIn("still logged in", r.stderr)
