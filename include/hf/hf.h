@@ -12,5 +12,6 @@
 #include "auth.h"
 #include "dotenv.h"
 #include "download.h"
+#include "cache.h"
 
 #endif

@@ -61,6 +61,8 @@ const char *cli_ok_mark(void);
 void cli_error_line(const char *msg, const char *hint);
 /* Print the client's last error; returns the exit code for it. */
 int cli_fail(hf_client *client, int rc);
+/* The official short size: "2.7M". */
+void cli_short_size(char *out, size_t len, double num);
 /* Decimal human size: "2.5 GB". */
 void cli_format_size(char *out, size_t len, double bytes);
 /* Print "Warning: ..." to stderr. */
@@ -102,6 +104,8 @@ int cmd_auth_switch(int argc, char **argv);
 int cmd_auth_token(int argc, char **argv);
 int cmd_env(int argc, char **argv);
 int cmd_download(int argc, char **argv);
+int cmd_cache(int argc, char **argv);
+int cmd_scan_cache(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 
 #endif

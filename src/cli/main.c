@@ -14,6 +14,7 @@ typedef struct cli_entry {
 
 static const cli_entry commands[] = {
 	{ "auth", cmd_auth, "Manage authentication (login, logout, whoami, status, ...)" },
+	{ "cache", cmd_cache, "See, verify and clean the cache (info, ls, rm, delete, prune, verify)" },
 	{ "download", cmd_download, "Download files or a whole repository into the cache" },
 	{ "env", cmd_env, "Print information about the environment" },
 	{ "version", cmd_version, "Print the version" },
@@ -28,6 +29,8 @@ static const cli_entry legacy_commands[] = {
 	{ "whoami", cmd_auth_whoami, "Show who you are logged in as (hf auth whoami)" },
 	{ "auth", cmd_auth, "Manage authentication (hf auth)" },
 	{ "download", cmd_download, "Download files from the Hub (hf download)" },
+	{ "scan-cache", cmd_scan_cache, "Scan the cache (hf cache ls)" },
+	{ "cache", cmd_cache, "Manage the cache (hf cache)" },
 	{ "env", cmd_env, "Print information about the environment (hf env)" },
 	{ "version", cmd_version, "Print the version (hf version)" },
 	{ NULL, NULL, NULL }

@@ -25,6 +25,7 @@
 #include "hub_error.h"
 #include "parse.h"
 #include "repo.h"
+#include "download_int.h"
 #include "tree.h"
 #include "util.h"
 #include "validate.h"
@@ -55,6 +56,7 @@ typedef struct dl {
 	hf_token_source source;
 	hf__repo_cache rc;
 	int offline;
+	int online_rc;              /* the Hub's answer when the cache stood in for it */
 	char commit[41];
 	/* Progress, shared by the workers. */
 	pthread_mutex_t mu;
@@ -240,7 +242,11 @@ static int retryable(long status)
 	return status == 408 || status == 429 || status >= 500;
 }
 
-/* An API GET with the retry policy (408, 429, 5xx, dropped connections). */
+/*
+ * An API GET, retried when the Hub answers 408, 429 or 5xx. A Hub that
+ * cannot be reached is not retried: the cache answers at once instead
+ * (hub-protocol.md §5.1).
+ */
 static int api_get(dl *d, hf__xfer *x, const char *url)
 {
 	int attempt, rc = HF_OK;
@@ -251,9 +257,9 @@ static int api_get(dl *d, hf__xfer *x, const char *url)
 		x->connect_timeout_s = d->c->cfg.etag_timeout;
 		x->stall_timeout_s = d->c->cfg.download_timeout;
 		rc = hf__request(d->c, x);
-		if (rc == HF_EOFFLINE || rc == HF_ENOMEM || rc == HF_EINVAL || rc == HF_ETLS)
+		if (rc)
 			return rc;
-		if (!rc && !retryable(x->status))
+		if (!retryable(x->status))
 			return HF_OK;
 		if (attempt < 5)
 			sleep(attempt >= 4 ? 8u : 1u << (attempt - 1));
@@ -467,8 +473,9 @@ done:
 /* Turn a worker's error into the client's record. */
 static int report_job_error(dl *d, job_error *e)
 {
-	if (e->code == HF_ENOTFOUND || e->code == HF_EGATED || e->code == HF_EAUTH ||
-	    e->code == HF_EFORBIDDEN)
+	/* A bare 404 (from the CDN, say) is about the file, not the repository. */
+	if ((e->code == HF_ENOTFOUND && (e->error_code[0] || e->status != 404)) ||
+	    e->code == HF_EGATED || e->code == HF_EAUTH || e->code == HF_EFORBIDDEN)
 		return repo_error(d, e->status, e->error_code[0] ? e->error_code : NULL,
 				  e->server_msg, e->file, NULL, NULL);
 	if (e->code == HF_ECANCELLED)
@@ -1066,6 +1073,7 @@ static int snapshot_listing(dl *d, hf__tree *tree, int save_tree, int *from_cach
 			if (no_fallback || !commit_from_cache(d))
 				return rc;
 			*from_cache = 1;
+			d->online_rc = rc;
 			rc = HF_OK;
 		}
 	}
@@ -1128,14 +1136,14 @@ int hf_download_snapshot(hf_client *c, const char *repo_id, const hf_download_op
 		char *snap = hf__cache_path(&d.rc, "snapshots/%s", d.commit);
 		struct stat st;
 
-		if (d.o.local_dir) {
-			rc = local_file_exists(&d, ".") ? set_out(&d, realpath(d.o.local_dir, NULL), path_out)
-							: offline_miss(&d, "the snapshot");
-		} else if (snap && stat(snap, &st) == 0 && S_ISDIR(st.st_mode)) {
+		if (d.o.local_dir && local_file_exists(&d, ".")) {
+			rc = set_out(&d, realpath(d.o.local_dir, NULL), path_out);
+		} else if (!d.o.local_dir && snap && stat(snap, &st) == 0 && S_ISDIR(st.st_mode)) {
 			rc = set_out(&d, snap, path_out);
 			snap = NULL;
 		} else {
-			rc = offline_miss(&d, "the snapshot");
+			/* The Hub's own error (still recorded) says more than "not cached". */
+			rc = d.online_rc ? d.online_rc : offline_miss(&d, "the snapshot");
 		}
 		free(snap);
 		goto done;
@@ -1166,6 +1174,12 @@ int hf_download_snapshot(hf_client *c, const char *repo_id, const hf_download_op
 		snprintf(jobs[n].etag, sizeof(jobs[n].etag), "%s", hf__tree_file_etag(f));
 		jobs[n].size = f->size;
 		n++;
+	}
+	if (missing && (d.online_rc == HF_EAUTH || d.online_rc == HF_EGATED ||
+			d.online_rc == HF_ENOTFOUND || d.online_rc == HF_EFORBIDDEN)) {
+		/* The Hub refused (its error is still recorded): say so, not "unreachable". */
+		rc = d.online_rc;
+		goto done;
 	}
 	if (missing) {
 		rc = from_cache && !d.offline
@@ -1303,4 +1317,26 @@ void hf_plan_free(hf_plan *p)
 	free(p->files);
 	free(p->commit);
 	free(p);
+}
+
+int hf__download_listing(hf_client *c, const char *repo_id, const hf_download_options *opts,
+			 char commit[41], hf__tree *tree, int *listed, char **repo_dir)
+{
+	int rc, from_cache = 0;
+	dl d;
+
+	*listed = 0;
+	*repo_dir = NULL;
+	rc = dl_init(&d, c, repo_id, opts);
+	if (!rc)
+		rc = snapshot_listing(&d, tree, 1, &from_cache);
+	if (!rc) {
+		memcpy(commit, d.commit, 41);
+		*listed = from_cache != 2;
+		*repo_dir = hf__strdup(d.rc.repo_dir);
+		if (!*repo_dir)
+			rc = hf__error_set(c, HF_ENOMEM, NULL, "out of memory");
+	}
+	dl_dispose(&d);
+	return rc;
 }

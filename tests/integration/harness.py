@@ -1040,3 +1040,155 @@ class HubPair:
 def start_hub_with_cdn(testcase, tls=False, config=None, **kw) -> HubPair:
     """HubPair(testcase, tls=tls, config=config, **kw), started and cleaned up."""
     return HubPair(testcase, tls=tls, config=config, **kw)
+
+
+# --------------------------------------------------------------------------
+# Download suites (test_download*.py, test_interop_js.py)
+# --------------------------------------------------------------------------
+
+TEMP_MARKERS = (".incomplete", ".resume", ".tmp")
+
+
+def content_hash(data, etag) -> str:
+    """What a cache blob named `etag` must hash to: sha256 for a 64-hex etag
+    (LFS), else the git blob sha1 ("blob <len>\\0" + data)."""
+    import hashlib
+    if len(etag) == 64:
+        return hashlib.sha256(data).hexdigest()
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+def snapshot_link_target(path, etag) -> str:
+    """The relative link the official client writes at snapshots/<commit>/<path>."""
+    return "../../" + "../" * path.count("/") + "blobs/" + etag
+
+
+def find_temp_files(root) -> list:
+    """Paths under root (symlinks not followed) whose name marks a download
+    temporary: *.incomplete, *.resume, *.tmp (also with a suffix after them)."""
+    hits = []
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        for name in filenames + dirnames:
+            if any(name.endswith(m) or (m + ".") in name for m in TEMP_MARKERS):
+                hits.append(os.path.join(dirpath, name))
+    return sorted(hits)
+
+
+def bad_blobs(cache_dir) -> list:
+    """Blobs under cache_dir/*/blobs/ that are not regular files or whose
+    content does not hash to their name (temporaries are ignored)."""
+    bad = []
+    if not os.path.isdir(cache_dir):
+        return bad
+    for repo in sorted(os.listdir(cache_dir)):
+        bdir = os.path.join(cache_dir, repo, "blobs")
+        if not os.path.isdir(bdir):
+            continue
+        for name in sorted(os.listdir(bdir)):
+            p = os.path.join(bdir, name)
+            if any(m in name for m in TEMP_MARKERS):
+                continue
+            if not os.path.isfile(p) or os.path.islink(p):
+                bad.append(p)
+                continue
+            with open(p, "rb") as f:
+                if content_hash(f.read(), name) != name:
+                    bad.append(p)
+    return bad
+
+
+def assert_repo_cached(testcase, pair, cache_dir, repo_id, paths=None, revision="main",
+                       repo_type="model", ref=True):
+    """Fail unless every file of `paths` (default: all files of the revision)
+    is in cache_dir exactly as the official client lays it out: a relative
+    link snapshots/<commit>/<path> -> ../../[../]blobs/<etag>, the blob a
+    regular file holding the fixture bytes, and (ref=True, revision not a
+    commit) refs/<revision> holding the commit with no newline."""
+    commit = pair.commit(repo_id, revision, repo_type)
+    for path in (pair.files(repo_id, revision, repo_type) if paths is None else paths):
+        cp = pair.cache_paths(cache_dir, repo_id, path, revision, repo_type)
+        snap = cp["snapshot"]
+        if not os.path.islink(snap):
+            _fail(testcase, f"{snap} is not a symbolic link")
+        target = os.readlink(snap)
+        want = snapshot_link_target(path, cp["etag"])
+        if target != want:
+            _fail(testcase, f"{path}: link target {target!r}, expected {want!r}")
+        blob = cp["blob"]
+        if os.path.islink(blob) or not os.path.isfile(blob):
+            _fail(testcase, f"{blob} is not a regular file")
+        with open(blob, "rb") as f:
+            data = f.read()
+        if data != pair.file_bytes(repo_id, path, revision, repo_type):
+            _fail(testcase, f"{path}: blob bytes differ from the fixture")
+        if content_hash(data, cp["etag"]) != cp["etag"]:
+            _fail(testcase, f"{path}: blob does not hash to its name")
+    if ref and revision != commit:
+        with open(os.path.join(cache_dir, repo_folder_name(repo_id, repo_type), "refs",
+                               revision), "rb") as f:
+            got = f.read()
+        if got != commit.encode():
+            _fail(testcase, f"refs/{revision} holds {got!r}, expected {commit!r}")
+
+
+def cdn_blob_gets(cdn) -> dict:
+    """{sha256: [range or None, ...]} of the CDN's successful blob GETs."""
+    out = {}
+    for e in cdn.requests(r"^/repos/", method="GET"):
+        if e.get("status") not in (200, 206):
+            continue
+        sha = e["path"].split("?", 1)[0].rsplit("/", 1)[1]
+        out.setdefault(sha, []).append(e.get("range"))
+    return out
+
+
+def range_bytes(rng, size) -> int:
+    """Bytes a "bytes=a-b" / "bytes=a-" request covers in a file of `size`."""
+    if not rng:
+        return size
+    a, _, b = rng.split("=", 1)[1].partition("-")
+    return (int(b) if b else size - 1) - int(a) + 1
+
+
+def spawn_hf(sandbox, args, env=None, prog=None):
+    """Start hf ARGS in the sandbox without waiting (for kill, SIGINT and
+    concurrent runs). Returns a Popen with stdout/stderr pipes (bytes);
+    read them with .communicate(). Killed at interpreter exit."""
+    exe, argv = sandbox._argv(args, prog)
+    p = subprocess.Popen(argv, executable=exe, env=sandbox.env(env), stdin=subprocess.DEVNULL,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=sandbox.cwd)
+    _register(p)
+    return p
+
+
+def finish_hf(sandbox, proc, timeout=60):
+    """Wait for a spawn_hf() process; returns a CompletedProcess like
+    Sandbox.run (sanitizer reports fail the test). A timeout kills it and
+    fails the test."""
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, err = proc.communicate()
+        _unregister(proc)
+        _fail(sandbox.testcase, f"hf {proc.args[1:]} did not finish within {timeout}s\n"
+                                f"--- stderr\n{err.decode('utf-8', 'replace')}")
+    _unregister(proc)
+    r = subprocess.CompletedProcess(proc.args, proc.returncode, out.decode("utf-8", "replace"),
+                                    err.decode("utf-8", "replace"))
+    r.stdout_bytes, r.stderr_bytes = out, err
+    if proc.returncode >= 0:
+        sandbox.check_sanitizer(r.returncode, r.stderr, f"hf {proc.args[1:]}")
+    return r
+
+
+def wait_until(predicate, timeout, interval=0.05):
+    """Poll predicate() until it returns a true value (returned) or timeout (None)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        v = predicate()
+        if v:
+            return v
+        if time.monotonic() > deadline:
+            return None
+        time.sleep(interval)

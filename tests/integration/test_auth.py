@@ -434,6 +434,17 @@ class WhoamiTest(AuthCase):
         self.assertIn("username: bob", r.stdout)
         self.assertEqual(self.auth_hashes(), [token_hash(FINE_TOKEN)])
 
+    def test_debug_logging_never_shows_token(self):
+        sb = self.sandbox()
+        env = {"HF_DEBUG": "1", "HF_HUB_VERBOSITY": "debug"}
+        r = self.hf(sb, ["auth", "login", "--token", READ_TOKEN], env=env)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        for args in (["auth", "whoami"], ["auth", "status"], ["env"]):
+            r = self.hf(sb, args, env=env)
+            self.assertEqual(r.returncode, 0, r.stderr)
+        r = self.hf(sb, ["auth", "whoami"], env={**env, "HF_TOKEN": BAD_TOKEN})
+        self.assertEqual(r.returncode, 3)
+
     def test_rate_limited_and_server_error(self):
         sb = self.sandbox()
         self.hub.set_faults([{"match": "^/api/whoami-v2", "action": "status", "status": 429,
@@ -534,6 +545,39 @@ class TokenPriorityTest(AuthCase):
                 self.hub.clear_log()
                 r = self.hf(sb, ["auth", "whoami"], env={"HF_TOKEN": value})
                 self.assertUsed(r, READ_TOKEN, "alice")
+
+    def test_env_token_with_control_bytes_is_refused(self):
+        sb = self.sandbox()
+        for value in (READ_TOKEN[:10] + "\x01" + READ_TOKEN[10:],
+                      READ_TOKEN + "\x1b[2J", READ_TOKEN[:10] + "\x7f" + READ_TOKEN[10:]):
+            with self.subTest(value=value):
+                r = self.hf(sb, ["auth", "whoami"], env={"HF_TOKEN": value})
+                self.assertEqual(r.returncode, 2, r.stderr)
+                self.assertIn("HF_TOKEN", r.stderr)
+                self.assertIn("control", r.stderr)
+        self.assertEqual(self.hub.count(), 0, "nothing may be sent with such a token")
+
+    def test_header_injection_through_env_token(self):
+        # CR/LF are removed before use, so no second header can be smuggled in.
+        sb = self.sandbox()
+        r = self.hf(sb, ["auth", "whoami"], env={"HF_TOKEN": READ_TOKEN + "\r\nX-Evil: 1"})
+        self.assertEqual(r.returncode, 3, r.stderr)
+        reqs = self.hub.requests("^/api/whoami-v2")
+        self.assertEqual(len(reqs), 1)
+        self.assertNotIn("x-evil", {k.lower() for k in reqs[0]["headers"]})
+        self.assertEqual(reqs[0]["auth"], token_hash(READ_TOKEN + "X-Evil: 1"))
+
+    def test_token_path_is_a_directory(self):
+        sb = self.sandbox()
+        os.makedirs(sb.token_path)
+        r = self.hf(sb, ["auth", "whoami"])
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("cannot read token file", r.stderr)
+        self.assertIn(sb.token_path, r.stderr)
+        self.assertEqual(self.hub.count(), 0)
+        # An environment token does not need the file.
+        r = self.hf(sb, ["auth", "whoami"], env={"HF_TOKEN": READ_TOKEN})
+        self.assertEqual(r.returncode, 0, r.stderr)
 
     def test_token_file_by_hand(self):
         sb = self.sandbox()

@@ -246,18 +246,16 @@ class VersionTest(CliCase):
                 self.assertEqual((r.returncode, r.stdout), (0, self.version + "\n"))
 
     def test_huggingface_cli_version(self):
-        r = self.sb.run(["version"], prog="huggingface-cli")
-        self.assertEqual((r.returncode, r.stdout), (0, f"huggingface-cli, version {self.version}\n"))
-        r = self.sb.run(["--version"], prog="huggingface-cli")
+        r = self.hf(["version"], prog="huggingface-cli")
+        self.assertEqual((r.returncode, r.stdout),
+                         (0, f"huggingface-cli, version {self.version}\n"))
+        r = self.hf(["--version"], prog="huggingface-cli")
         self.assertEqual(r.stdout, self.version + "\n")
 
 
 class HuggingfaceCliTest(CliCase):
     def cli(self, args, **kw):
-        r = self.sb.run(args, prog="huggingface-cli", **kw)
-        for t in harness.DEFAULT_TOKENS:
-            harness.assert_no_token(self, t, r)
-        return r
+        return self.hf(args, prog="huggingface-cli", **kw)
 
     def test_login_whoami_logout(self):
         r = self.cli(["login", "--token", READ_TOKEN])
@@ -322,7 +320,7 @@ def listed_commands(help_text, section):
 
 class HelpTest(CliCase):
     def assertHelp(self, args, prog=None):
-        r = self.sb.run(args, prog=prog)
+        r = self.hf(args, prog=prog)
         self.assertEqual(r.returncode, 0, f"{args}: {r.stderr}")
         self.assertIn("Usage:", r.stdout, args)
         self.assertEqual(r.stderr, "", args)
