@@ -106,6 +106,7 @@ int cmd_env(int argc, char **argv);
 int cmd_download(int argc, char **argv);
 int cmd_cache(int argc, char **argv);
 int cmd_scan_cache(int argc, char **argv);
+int cmd_delete_cache(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 
 #endif

@@ -53,17 +53,35 @@ static void time_since(char *out, size_t len, int64_t ts)
 	snprintf(out, len, "%ld %s%s ago", value, chunks[i].label, value > 1 ? "s" : "");
 }
 
-static void join_refs(char *out, size_t len, const hf_cached_repo *repo)
+static int cmp_str(const void *a, const void *b)
 {
-	size_t i, j;
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The refs of rev (NULL: of every revision), sorted as the official client does, joined with ", ". */
+static void join_refs(char *out, size_t len, const hf_cached_repo *repo, const hf_cached_revision *rev)
+{
+	const char **names;
+	size_t i, j, n = 0;
 
 	out[0] = '\0';
 	for (i = 0; i < repo->nb_revisions; i++)
-		for (j = 0; j < repo->revisions[i].refs.count; j++) {
-			if (out[0])
-				strncat(out, ", ", len - strlen(out) - 1);
-			strncat(out, repo->revisions[i].refs.items[j], len - strlen(out) - 1);
-		}
+		if (!rev || rev == &repo->revisions[i])
+			n += repo->revisions[i].refs.count;
+	names = n ? malloc(n * sizeof(*names)) : NULL;
+	if (!names)
+		return;
+	n = 0;
+	for (i = 0; i < repo->nb_revisions; i++)
+		for (j = 0; (!rev || rev == &repo->revisions[i]) && j < repo->revisions[i].refs.count; j++)
+			names[n++] = repo->revisions[i].refs.items[j];
+	qsort(names, n, sizeof(*names), cmp_str);
+	for (i = 0; i < n; i++) {
+		if (i)
+			strncat(out, ", ", len - strlen(out) - 1);
+		strncat(out, names[i], len - strlen(out) - 1);
+	}
+	free(names);
 }
 
 static const char *var_for_cache(const hf_config *cfg, const char *cache_dir)
@@ -148,7 +166,7 @@ static int cache_info(int argc, char **argv)
 			const hf_cached_repo *r = &info->repos[i];
 			char refs[1024];
 
-			join_refs(refs, sizeof(refs), r);
+			join_refs(refs, sizeof(refs), r, NULL);
 			printf("%s{\"repo_id\": ", i ? ", " : "");
 			cli_json_string(stdout, r->repo_id);
 			printf(", \"repo_type\": \"%s\", \"size_on_disk\": %llu, \"nb_files\": %zu, "
@@ -176,7 +194,7 @@ static int cache_info(int argc, char **argv)
 
 			cli_short_size(size, sizeof(size), (double)r->size_on_disk);
 			time_since(used, sizeof(used), r->last_accessed);
-			join_refs(refs, sizeof(refs), r);
+			join_refs(refs, sizeof(refs), r, NULL);
 			printf("%-*s  %-7s  %8s  %6zu  %-18s  %s\n", (int)w, r->repo_id,
 			       hf_repo_type_name(r->repo_type), size, r->nb_files, used, refs);
 		}
@@ -328,20 +346,13 @@ static int filter_ok(const filter *f, const row *r)
 		return !strcmp(f->op, "!=") ? !eq : eq;
 	}
 	{
-		char refs[1024];
+		/* The refs of the revision row, or of the whole repository; case-insensitive. */
+		char refs[1024], *tok, *save = NULL;
 		int has = 0;
-		size_t j;
 
-		join_refs(refs, sizeof(refs), r->repo);
-		if (r->rev) {
-			for (j = 0; j < r->rev->refs.count; j++)
-				has |= strcmp(r->rev->refs.items[j], f->value) == 0;
-		} else {
-			char *tok, *save = NULL;
-
-			for (tok = strtok_r(refs, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save))
-				has |= strcmp(tok, f->value) == 0;
-		}
+		join_refs(refs, sizeof(refs), r->repo, r->rev);
+		for (tok = strtok_r(refs, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save))
+			has |= strcasecmp(tok, f->value) == 0;
 		return !strcmp(f->op, "!=") ? !has : has;
 	}
 }
@@ -349,15 +360,32 @@ static int filter_ok(const filter *f, const row *r)
 static const char *sort_key;
 static int sort_desc;
 
+/* The official order: by "type/id", then by revision. */
+static int cmp_default(const row *x, const row *y)
+{
+	int c = strcmp(hf_repo_type_name(x->repo->repo_type), hf_repo_type_name(y->repo->repo_type));
+
+	if (!c)
+		c = strcmp(x->repo->repo_id, y->repo->repo_id);
+	if (!c && x->rev && y->rev)
+		c = strcmp(x->rev->commit_hash, y->rev->commit_hash);
+	return c;
+}
+
+/* Sort by sort_key; ties keep the default order (the official sort is stable). */
 static int cmp_rows(const void *a, const void *b)
 {
 	const row *x = a, *y = b;
 	double vx = 0, vy = 0;
 	int c;
 
+	if (!sort_key)
+		return cmp_default(x, y);
 	if (!strcmp(sort_key, "name")) {
-		c = strcmp(x->repo->repo_id, y->repo->repo_id);
-		return sort_desc ? -c : c;
+		c = strcasecmp(hf_repo_type_name(x->repo->repo_type), hf_repo_type_name(y->repo->repo_type));
+		if (!c)
+			c = strcasecmp(x->repo->repo_id, y->repo->repo_id);
+		return c ? (sort_desc ? -c : c) : cmp_default(x, y);
 	}
 	if (!strcmp(sort_key, "size")) {
 		vx = (double)(x->rev ? x->rev->size_on_disk : x->repo->size_on_disk);
@@ -370,7 +398,7 @@ static int cmp_rows(const void *a, const void *b)
 		vy = (double)(y->rev ? y->rev->last_modified : y->repo->last_modified);
 	}
 	c = vx < vy ? -1 : vx > vy ? 1 : 0;
-	return sort_desc ? -c : c;
+	return c ? (sort_desc ? -c : c) : cmp_default(x, y);
 }
 
 static int cache_ls(int argc, char **argv)
@@ -465,7 +493,7 @@ static int cache_ls(int argc, char **argv)
 				rows[n++] = r;
 		}
 	}
-	if (sort_key && n > 1)
+	if (n > 1)
 		qsort(rows, n, sizeof(*rows), cmp_rows);
 	if (limit >= 0 && (size_t)limit < n)
 		n = (size_t)limit;
@@ -494,7 +522,7 @@ static int cache_ls(int argc, char **argv)
 				       (double)(r->rev ? r->rev->size_on_disk : r->repo->size_on_disk));
 			time_since(acc, sizeof(acc), r->repo->last_accessed);
 			time_since(mod, sizeof(mod), r->rev ? r->rev->last_modified : r->repo->last_modified);
-			join_refs(refs, sizeof(refs), r->repo);
+			join_refs(refs, sizeof(refs), r->repo, r->rev);
 			printf("%s{\"id\": ", i ? ", " : "");
 			cli_json_string(stdout, id);
 			printf(", \"repo_id\": ");
@@ -535,18 +563,11 @@ static int cache_ls(int argc, char **argv)
 				       (double)(r->rev ? r->rev->size_on_disk : r->repo->size_on_disk));
 			time_since(acc, sizeof(acc), r->repo->last_accessed);
 			time_since(mod, sizeof(mod), r->rev ? r->rev->last_modified : r->repo->last_modified);
-			if (r->rev) {
-				refs[0] = '\0';
-				for (j = 0; j < r->rev->refs.count; j++) {
-					if (j)
-						strncat(refs, ", ", sizeof(refs) - strlen(refs) - 1);
-					strncat(refs, r->rev->refs.items[j], sizeof(refs) - strlen(refs) - 1);
-				}
+			join_refs(refs, sizeof(refs), r->repo, r->rev);
+			if (r->rev)
 				printf("%-*s  %-40s  %8s  %-18s  %s\n", (int)w, id, r->rev->commit_hash, size, mod, refs);
-			} else {
-				join_refs(refs, sizeof(refs), r->repo);
+			else
 				printf("%-*s  %8s  %-18s  %-18s  %s\n", (int)w, id, size, acc, mod, refs);
-			}
 		}
 		{
 			char tot[32];
@@ -661,9 +682,10 @@ static int delete_targets(hf_client *client, const char *cache_dir, const hf_cac
 			  target *ts, size_t nt, int yes, int dry_run)
 {
 	hf_cache_delete_result total = { 0, 0, 0, 0 };
-	size_t i, k;
+	size_t i, k, plan_len = 0;
 	int exit_code = 0, pass;
-	char size[32];
+	char size[32], *plan_text = NULL;
+	FILE *plan = NULL;
 
 	for (pass = 0; pass < 2; pass++) {
 		int real = pass == 1;
@@ -671,6 +693,9 @@ static int delete_targets(hf_client *client, const char *cache_dir, const hf_cac
 		if (real && dry_run)
 			break;
 		memset(&total, 0, sizeof(total));
+		/* The plan is printed after its "About to delete" line. */
+		if (!real && !(plan = open_memstream(&plan_text, &plan_len)))
+			return 1;
 		for (i = 0; i < nt; i++) {
 			const char *revs[256];
 			size_t nrev = 0, done_before = 0;
@@ -695,9 +720,13 @@ static int delete_targets(hf_client *client, const char *cache_dir, const hf_cac
 				const hf_cached_repo *r = find_repo(info, &ts[i]);
 				char sz[32];
 
+				if (!r)
+					fprintf(plan, "  %s/%s: (entire repo, corrupt)\n", hf_repo_type_name(ts[i].type),
+						ts[i].repo_id);
 				if (r && nrev == 0) {
 					cli_short_size(sz, sizeof(sz), (double)r->size_on_disk);
-					printf("  %s/%s: (entire repo) %s\n", hf_repo_type_name(r->repo_type), r->repo_id, sz);
+					fprintf(plan, "  %s/%s: (entire repo) %s\n", hf_repo_type_name(r->repo_type),
+						r->repo_id, sz);
 				}
 				for (k = 0; r && k < nrev; k++) {
 					size_t q;
@@ -705,10 +734,10 @@ static int delete_targets(hf_client *client, const char *cache_dir, const hf_cac
 					for (q = 0; q < r->nb_revisions; q++)
 						if (!strcmp(r->revisions[q].commit_hash, revs[k])) {
 							cli_short_size(sz, sizeof(sz), (double)r->revisions[q].size_on_disk);
-							printf("  %s/%s: %s %s %s\n", hf_repo_type_name(r->repo_type),
-							       r->repo_id, revs[k],
-							       r->revisions[q].refs.count ? r->revisions[q].refs.items[0]
-											  : "(detached)", sz);
+							fprintf(plan, "  %s/%s: %s %s %s\n", hf_repo_type_name(r->repo_type),
+								r->repo_id, revs[k],
+								r->revisions[q].refs.count ? r->revisions[q].refs.items[0]
+											   : "(detached)", sz);
 						}
 				}
 			}
@@ -716,7 +745,7 @@ static int delete_targets(hf_client *client, const char *cache_dir, const hf_cac
 					     !real, &res);
 			if (rc) {
 				exit_code = cli_fail(client, rc);
-				return exit_code;
+				goto done;
 			}
 			total.repos_deleted += res.repos_deleted;
 			total.revisions_deleted += res.revisions_deleted;
@@ -725,12 +754,14 @@ static int delete_targets(hf_client *client, const char *cache_dir, const hf_cac
 		}
 		cli_short_size(size, sizeof(size), (double)total.freed);
 		if (!real) {
+			fclose(plan);
+			plan = NULL;
 			printf("About to delete %zu repo(s) and %zu revision(s) totalling %s.\n",
 			       total.repos_deleted, total.revisions_deleted, size);
-			if (dry_run)
-				return 0;
-			if (!confirm(yes, "Proceed with deletion? [y/N]", &exit_code))
-				return exit_code;
+			fputs(plan_text, stdout);
+			fflush(stdout);
+			if (dry_run || !confirm(yes, "Proceed with deletion? [y/N]", &exit_code))
+				goto done;
 		} else {
 			printf("Deleted %zu repo(s) and %zu revision(s); freed %s.\n", total.repos_deleted,
 			       total.revisions_deleted, size);
@@ -738,7 +769,43 @@ static int delete_targets(hf_client *client, const char *cache_dir, const hf_cac
 				cli_warn("kept %zu blob(s) that a running download is writing", total.skipped_locked);
 		}
 	}
+done:
+	if (plan)
+		fclose(plan);
+	free(plan_text);
 	return exit_code;
+}
+
+/* A repository folder the scan left out (corrupt) that can still be deleted whole. */
+static int unscanned_on_disk(hf_client *client, const char *cache_dir, const target *t)
+{
+	hf_cache_delete_result res;
+	int rc = hf_cache_delete(client, cache_dir, t->type, t->repo_id, NULL, 0, 1, &res);
+
+	return rc == HF_OK || rc == HF_ELOCKED;
+}
+
+/* Resolve "[type/]id" against the folders on disk, for corrupt repositories. */
+static int resolve_unscanned(hf_client *client, const char *cache_dir, const char *arg, target *t)
+{
+	const char *slash;
+	char type[16];
+
+	memset(t, 0, sizeof(*t));
+	if (strncmp(arg, "hf://", 5) == 0)
+		arg += 5;
+	slash = strchr(arg, '/');
+	if (slash && (size_t)(slash - arg) < sizeof(type)) {
+		snprintf(type, sizeof(type), "%.*s", (int)(slash - arg), arg);
+		if (hf_repo_type_parse(type, &t->type) == HF_OK) {
+			snprintf(t->repo_id, sizeof(t->repo_id), "%s", slash + 1);
+			if (unscanned_on_disk(client, cache_dir, t))
+				return 0;
+		}
+	}
+	t->type = HF_REPO_MODEL;
+	snprintf(t->repo_id, sizeof(t->repo_id), "%s", arg);
+	return unscanned_on_disk(client, cache_dir, t) ? 0 : -1;
 }
 
 static int cache_rm(int argc, char **argv)
@@ -775,7 +842,8 @@ static int cache_rm(int argc, char **argv)
 		goto done;
 	}
 	for (i = 0; i < npos; i++) {
-		if (resolve_target(info, pos[i], &ts[nt]) == 0)
+		if (resolve_target(info, pos[i], &ts[nt]) == 0 ||
+		    resolve_unscanned(client, cache_dir, pos[i], &ts[nt]) == 0)
 			nt++;
 		else
 			fprintf(stderr, "Warning: Could not find in cache:\n  - %s\n", pos[i]);
@@ -833,7 +901,7 @@ static int cache_delete(int argc, char **argv)
 			if (info->repos[i].repo_type == t.type && !strcasecmp(info->repos[i].repo_id, repo_id))
 				snprintf(t.repo_id, sizeof(t.repo_id), "%s", info->repos[i].repo_id);
 	}
-	if (!find_repo(info, &t)) {
+	if (!find_repo(info, &t) && !unscanned_on_disk(client, cache_dir, &t)) {
 		cli_error_line("repository not found in the cache", "list what is cached with 'hf cache info'");
 		exit_code = hf_exit_code(HF_ENOTFOUND);
 		goto done;
@@ -971,25 +1039,150 @@ done:
 	return exit_code;
 }
 
-/* huggingface-cli scan-cache [--dir D] [-v]: the 0.x table. */
+/* ---- huggingface-cli scan-cache: the 0.x table ---- */
+
+enum { SCAN_COLS = 8 };
+
+static int cmp_repo_path(const void *a, const void *b)
+{
+	return strcmp((*(const hf_cached_repo *const *)a)->repo_path, (*(const hf_cached_repo *const *)b)->repo_path);
+}
+
+/* One cell of the table: a repository row (v NULL) or a revision row (-v). */
+static void scan_cell(const hf_cached_repo *r, const hf_cached_revision *v, int col, char *out, size_t len)
+{
+	char tmp[48];
+
+	switch (col) {
+	case 0:
+		snprintf(out, len, "%s", r->repo_id);
+		break;
+	case 1:
+		snprintf(out, len, "%s", hf_repo_type_name(r->repo_type));
+		break;
+	case 2:
+		if (v) {
+			snprintf(out, len, "%s", v->commit_hash);
+		} else {
+			cli_short_size(tmp, sizeof(tmp), (double)r->size_on_disk);
+			snprintf(out, len, "%12s", tmp);
+		}
+		break;
+	case 3:
+		if (v) {
+			cli_short_size(tmp, sizeof(tmp), (double)v->size_on_disk);
+			snprintf(out, len, "%12s", tmp);
+		} else {
+			snprintf(out, len, "%zu", r->nb_files);
+		}
+		break;
+	case 4:
+		if (v)
+			snprintf(out, len, "%zu", v->nb_files);
+		else
+			time_since(out, len, r->last_accessed);
+		break;
+	case 5:
+		time_since(out, len, v ? v->last_modified : r->last_modified);
+		break;
+	case 6:
+		join_refs(out, len, r, v);
+		break;
+	default:
+		snprintf(out, len, "%s", v ? v->snapshot_path : r->repo_path);
+		break;
+	}
+}
+
+/*
+ * Print the rows as the official tabulate(): every cell padded to its
+ * column's width and followed by one space, numbers right-aligned, then a
+ * line of dashes under the headers.
+ */
+static void scan_table(const hf_cached_repo *const *repos, size_t n, int verbose)
+{
+	static const char *const heads[2][SCAN_COLS] = {
+		{ "REPO ID", "REPO TYPE", "SIZE ON DISK", "NB FILES", "LAST_ACCESSED", "LAST_MODIFIED", "REFS",
+		  "LOCAL PATH" },
+		{ "REPO ID", "REPO TYPE", "REVISION", "SIZE ON DISK", "NB FILES", "LAST_MODIFIED", "REFS",
+		  "LOCAL PATH" },
+	};
+	const char *const *h = heads[verbose ? 1 : 0];
+	int number_col = verbose ? 4 : 3, pass, c;
+	size_t width[SCAN_COLS], i, j;
+	char cell[4096];
+
+	for (c = 0; c < SCAN_COLS; c++)
+		width[c] = strlen(h[c]);
+	for (pass = 0; pass < 2; pass++) {
+		if (pass == 1) {
+			for (c = 0; c < SCAN_COLS; c++)
+				printf("%-*s ", (int)width[c], h[c]);
+			printf("\n");
+			for (c = 0; c < SCAN_COLS; c++) {
+				for (j = 0; j < width[c]; j++)
+					putchar('-');
+				putchar(' ');
+			}
+			printf("\n");
+		}
+		for (i = 0; i < n; i++) {
+			const hf_cached_repo *r = repos[i];
+
+			for (j = 0; j < (verbose ? r->nb_revisions : 1); j++) {
+				for (c = 0; c < SCAN_COLS; c++) {
+					scan_cell(r, verbose ? &r->revisions[j] : NULL, c, cell, sizeof(cell));
+					if (pass == 0 && strlen(cell) > width[c])
+						width[c] = strlen(cell);
+					else if (pass == 1)
+						printf(c == number_col ? "%*s " : "%-*s ", (int)width[c], cell);
+				}
+				if (pass == 1)
+					printf("\n");
+			}
+		}
+	}
+}
+
+/* huggingface-cli scan-cache [--dir D] [-v] [-vvv]. */
 int cmd_scan_cache(int argc, char **argv)
 {
 	const char *dir = NULL;
-	int verbose = 0, npos, rc, exit_code = 0;
-	char **pos, total[32];
+	int verbose = 0, verbosity = 0, npos, rc, exit_code = 0, i, nargs = 0;
+	char **pos, **args, total[32];
 	hf_client *client = NULL;
 	hf_cache_info *info = NULL;
-	size_t i, j;
+	const hf_cached_repo **repos = NULL;
+	size_t k;
 	struct timespec t0, t1;
 	cli_opt opts[] = {
 		{ "dir", 0, CLI_OPT_STRING, &dir, "DIR", "Cache directory (default: HF_HUB_CACHE).", 0 },
-		{ "verbose", 'v', CLI_OPT_BOOL, &verbose, NULL, "One row per revision.", 0 },
+		{ "verbose", 'v', CLI_OPT_BOOL, &verbose, NULL,
+		  "One row per revision; -vvv also prints the warnings.", 0 },
 		OPT_END
 	};
 	const cli_command cmd = { "huggingface-cli scan-cache", "[OPTIONS]",
 				  "Scan the cache (legacy; see 'hf cache ls').", NULL, opts, 0, 0 };
 
-	rc = cli_parse(&cmd, argc, argv, &pos, &npos);
+	/* -v counts (-v, -vv, -vvv, --verbose repeated): take them out before parsing. */
+	args = calloc((size_t)argc + 1, sizeof(*args));
+	if (!args)
+		return 1;
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--verbose") == 0) {
+			verbosity++;
+		} else if (argv[i][0] == '-' && argv[i][1] == 'v' && strspn(argv[i] + 1, "v") == strlen(argv[i] + 1)) {
+			verbosity += (int)strlen(argv[i] + 1);
+		} else {
+			args[nargs++] = argv[i];
+			if (strcmp(argv[i], "--") == 0)
+				break;
+		}
+	}
+	while (++i < argc)
+		args[nargs++] = argv[i];
+	rc = cli_parse(&cmd, nargs, args, &pos, &npos);
+	free(args);
 	if (rc)
 		return rc > 0 ? 0 : CLI_EXIT_USAGE;
 	free(pos);
@@ -997,45 +1190,28 @@ int cmd_scan_cache(int argc, char **argv)
 	if (scan(&client, dir, &info, &exit_code))
 		goto done;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	if (verbose)
-		printf("REPO ID | REPO TYPE | REVISION | SIZE ON DISK | NB FILES | LAST_MODIFIED | REFS | LOCAL PATH\n");
-	else
-		printf("REPO ID | REPO TYPE | SIZE ON DISK | NB FILES | LAST_ACCESSED | LAST_MODIFIED | REFS | LOCAL PATH\n");
-	for (i = 0; i < info->nb_repos; i++) {
-		const hf_cached_repo *r = &info->repos[i];
-		char size[32], acc[48], mod[48], refs[1024];
-
-		if (!verbose) {
-			cli_short_size(size, sizeof(size), (double)r->size_on_disk);
-			time_since(acc, sizeof(acc), r->last_accessed);
-			time_since(mod, sizeof(mod), r->last_modified);
-			join_refs(refs, sizeof(refs), r);
-			printf("%s | %s | %s | %zu | %s | %s | %s | %s\n", r->repo_id,
-			       hf_repo_type_name(r->repo_type), size, r->nb_files, acc, mod, refs, r->repo_path);
-			continue;
-		}
-		for (j = 0; j < r->nb_revisions; j++) {
-			const hf_cached_revision *v = &r->revisions[j];
-			size_t k;
-
-			refs[0] = '\0';
-			for (k = 0; k < v->refs.count; k++) {
-				if (k)
-					strncat(refs, ", ", sizeof(refs) - strlen(refs) - 1);
-				strncat(refs, v->refs.items[k], sizeof(refs) - strlen(refs) - 1);
-			}
-			cli_short_size(size, sizeof(size), (double)v->size_on_disk);
-			time_since(mod, sizeof(mod), v->last_modified);
-			printf("%s | %s | %s | %s | %zu | %s | %s | %s\n", r->repo_id, hf_repo_type_name(r->repo_type),
-			       v->commit_hash, size, v->nb_files, mod, refs, v->snapshot_path);
-		}
+	/* Ordered by path as the official client does (datasets, models, spaces). */
+	repos = calloc(info->nb_repos + 1, sizeof(*repos));
+	if (!repos) {
+		exit_code = 1;
+		goto done;
 	}
+	for (k = 0; k < info->nb_repos; k++)
+		repos[k] = &info->repos[k];
+	qsort(repos, info->nb_repos, sizeof(*repos), cmp_repo_path);
+	scan_table(repos, info->nb_repos, verbosity > 0);
 	cli_short_size(total, sizeof(total), (double)info->size_on_disk);
 	printf("\nDone in %.1fs. Scanned %zu repo(s) for a total of %s.\n",
 	       (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9, info->nb_repos, total);
-	if (info->warnings.count)
+	if (info->warnings.count && verbosity >= 3) {
+		printf("Got %zu warning(s) while scanning.\n", info->warnings.count);
+		for (k = 0; k < info->warnings.count; k++)
+			printf("%s\n", info->warnings.items[k]);
+	} else if (info->warnings.count) {
 		printf("Got %zu warning(s) while scanning. Use -vvv to print details.\n", info->warnings.count);
+	}
 done:
+	free(repos);
 	hf_cache_info_free(info);
 	hf_client_free(client);
 	return exit_code;
@@ -1074,4 +1250,106 @@ int cmd_cache(int argc, char **argv)
 	fprintf(stderr, "Error: no such command: 'cache %s'\nRun '%s cache --help' for the list.\n", argv[0],
 		cli_g.argv0_name);
 	return CLI_EXIT_USAGE;
+}
+
+/*
+ * huggingface-cli delete-cache: the official --disable-tui flow for every
+ * mode (there is no TUI here): a file lists every revision commented out;
+ * the user uncomments those to delete, saves, and confirms.
+ */
+int cmd_delete_cache(int argc, char **argv)
+{
+	const char *dir = NULL;
+	int disable_tui = 0, npos, rc, exit_code = 0, fd;
+	char **pos, path[] = "/tmp/hf-delete-cache-XXXXXX", line[1024];
+	hf_client *client = NULL;
+	hf_cache_info *info = NULL;
+	target *ts = NULL;
+	size_t i, j, nt = 0, total_revs = 0;
+	FILE *f;
+	cli_opt opts[] = {
+		{ "dir", 0, CLI_OPT_STRING, &dir, "DIR", "Cache directory (default: HF_HUB_CACHE).", 0 },
+		{ "disable-tui", 0, CLI_OPT_BOOL, &disable_tui, NULL, "Select revisions by editing a file (always the case here).", 0 },
+		OPT_END
+	};
+	const cli_command cmd = { "huggingface-cli delete-cache", "[OPTIONS]",
+				  "Choose revisions to delete by editing a file (legacy; see 'hf cache rm').",
+				  NULL, opts, 0, 0 };
+
+	rc = cli_parse(&cmd, argc, argv, &pos, &npos);
+	if (rc)
+		return rc > 0 ? 0 : CLI_EXIT_USAGE;
+	free(pos);
+	if (!cli_interactive()) {
+		cli_error_line("delete-cache needs a terminal to confirm", "use 'hf cache rm TARGET... -y' in scripts");
+		return CLI_EXIT_USAGE;
+	}
+	if (scan(&client, dir, &info, &exit_code))
+		goto done;
+	fd = mkstemp(path);
+	f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (!f) {
+		cli_error_line("cannot create a temporary file", NULL);
+		exit_code = 1;
+		goto done;
+	}
+	fprintf(f, "# INSTRUCTIONS\n# ------------\n# This is a temporary file created by running `huggingface-cli delete-cache`.\n"
+		   "# Uncomment (remove the leading '#') the revisions you want to delete, save, and confirm.\n"
+		   "# Uncomment the line below to cancel the deletion.\n#\n# CANCEL_DELETION\n\n");
+	for (i = 0; i < info->nb_repos; i++) {
+		const hf_cached_repo *r = &info->repos[i];
+
+		fprintf(f, "# %s: %s\n", hf_repo_type_name(r->repo_type), r->repo_id);
+		for (j = 0; j < r->nb_revisions; j++) {
+			char refs[1024], mod[48];
+
+			join_refs(refs, sizeof(refs), r, &r->revisions[j]);
+			time_since(mod, sizeof(mod), r->revisions[j].last_modified);
+			fprintf(f, "#    %s # Refs: %s # modified %s\n", r->revisions[j].commit_hash,
+				refs[0] ? refs : "(detached)", mod);
+			total_revs++;
+		}
+		fprintf(f, "\n");
+	}
+	fclose(f);
+	printf("TUI is disabled. In order to select which revisions you want to delete, please edit the\n"
+	       "following file using the text editor of your choice. Instructions for manual editing are\n"
+	       "located at the beginning of the file. Edit the file, save it and confirm to continue.\n"
+	       "File to edit: %s\n", path);
+	cli_prompt_yes_no("Press <enter> once you've finished editing the file.", 1);
+	f = fopen(path, "r");
+	ts = calloc(total_revs + 1, sizeof(*ts));
+	while (f && ts && fgets(line, sizeof(line), f)) {
+		char *p = line, hash[41];
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (strncmp(p, "CANCEL_DELETION", 15) == 0) {
+			printf("Deletion is cancelled. Do nothing.\n");
+			fclose(f);
+			unlink(path);
+			goto done;
+		}
+		if (*p == '#' || strlen(p) < 40)
+			continue;
+		snprintf(hash, sizeof(hash), "%.40s", p);
+		for (i = 0; i < info->nb_repos && nt < total_revs; i++)
+			for (j = 0; j < info->repos[i].nb_revisions; j++)
+				if (!strcmp(info->repos[i].revisions[j].commit_hash, hash) &&
+				    resolve_target(info, info->repos[i].revisions[j].commit_hash, &ts[nt]) == 0)
+					nt++;
+	}
+	if (f)
+		fclose(f);
+	unlink(path);
+	if (!nt) {
+		printf("Deletion is cancelled. Do nothing.\n");
+		goto done;
+	}
+	exit_code = delete_targets(client, dir, info, ts, nt, 0, 0);
+done:
+	free(ts);
+	hf_cache_info_free(info);
+	hf_client_free(client);
+	return exit_code;
 }

@@ -30,6 +30,7 @@ static const cli_entry legacy_commands[] = {
 	{ "auth", cmd_auth, "Manage authentication (hf auth)" },
 	{ "download", cmd_download, "Download files from the Hub (hf download)" },
 	{ "scan-cache", cmd_scan_cache, "Scan the cache (hf cache ls)" },
+	{ "delete-cache", cmd_delete_cache, "Choose cached revisions to delete (hf cache rm)" },
 	{ "cache", cmd_cache, "Manage the cache (hf cache)" },
 	{ "env", cmd_env, "Print information about the environment (hf env)" },
 	{ "version", cmd_version, "Print the version (hf version)" },
