@@ -170,9 +170,15 @@ int cli_parse(const cli_command *cmd, int argc, char **argv, char ***pos, int *n
 void cli_print_help(FILE *out, const cli_command *cmd)
 {
 	const cli_opt *o;
+	const char *path = cmd->path;
 
-	fprintf(out, "Usage: %s %s\n\n  %s\n", cmd->path, cmd->args ? cmd->args : "[OPTIONS]",
-		cmd->summary);
+	/* Under the legacy name, show the legacy name. */
+	if (strncmp(path, "hf ", 3) == 0 && strcmp(cli_g.argv0_name, "hf") != 0)
+		fprintf(out, "Usage: %s %s %s\n\n  %s\n", cli_g.argv0_name, path + 3,
+			cmd->args ? cmd->args : "[OPTIONS]", cmd->summary);
+	else
+		fprintf(out, "Usage: %s %s\n\n  %s\n", path, cmd->args ? cmd->args : "[OPTIONS]",
+			cmd->summary);
 	fprintf(out, "\nOptions:\n");
 	for (o = cmd->opts; o && o->name; o++) {
 		char left[96];

@@ -151,6 +151,36 @@ static int blob_kept(const hf_cached_repo *repo, const unsigned char *doomed, co
 	return 0;
 }
 
+/* Is a download running in the repository: any of its .locks held? */
+static int repo_busy(const char *root, const char *folder)
+{
+	hf__buf locks = HF__BUF_INIT;
+	DIR *d;
+	struct dirent *de;
+	int busy = 0;
+
+	hf__buf_printf(&locks, "%s/.locks/%s", root, folder);
+	d = locks.data ? opendir(locks.data) : NULL;
+	while (d && (de = readdir(d)) && !busy) {
+		size_t n = strlen(de->d_name);
+		char etag[128];
+		int fd;
+
+		if (n <= 5 || strcmp(de->d_name + n - 5, ".lock") != 0 || n - 5 >= sizeof(etag))
+			continue;
+		snprintf(etag, sizeof(etag), "%.*s", (int)(n - 5), de->d_name);
+		fd = try_blob_lock(root, folder, etag);
+		if (fd == -2)
+			busy = 1;
+		if (fd >= 0)
+			close(fd);
+	}
+	if (d)
+		closedir(d);
+	hf__buf_dispose(&locks);
+	return busy;
+}
+
 /* Delete the revisions marked in doomed (all of them: the whole repo). */
 static int delete_revisions(hf_client *c, const char *root, const char *folder, hf_cached_repo *repo,
 			    const unsigned char *doomed, int dry_run, hf_cache_delete_result *res)
@@ -162,31 +192,7 @@ static int delete_revisions(hf_client *c, const char *root, const char *folder, 
 		n_doomed += doomed[i] ? 1 : 0;
 	if (n_doomed == repo->nb_revisions) {
 		/* The whole repository, unless a download is running in it. */
-		hf__buf locks = HF__BUF_INIT;
-		DIR *d;
-		struct dirent *de;
-		int busy = 0;
-
-		hf__buf_printf(&locks, "%s/.locks/%s", root, folder);
-		d = locks.data ? opendir(locks.data) : NULL;
-		while (d && (de = readdir(d))) {
-			size_t n = strlen(de->d_name);
-			char etag[128];
-			int fd;
-
-			if (n <= 5 || strcmp(de->d_name + n - 5, ".lock") != 0 || n - 5 >= sizeof(etag))
-				continue;
-			snprintf(etag, sizeof(etag), "%.*s", (int)(n - 5), de->d_name);
-			fd = try_blob_lock(root, folder, etag);
-			if (fd == -2)
-				busy = 1;
-			if (fd >= 0)
-				close(fd);
-		}
-		if (d)
-			closedir(d);
-		hf__buf_dispose(&locks);
-		if (busy)
+		if (repo_busy(root, folder))
 			return hf__error_set(c, HF_ELOCKED, "wait for the download to finish, then retry",
 					     "a download of %s '%s' is running", hf_repo_type_name(repo->repo_type),
 					     repo->repo_id);
@@ -226,7 +232,12 @@ blobs:
 			size_t m;
 			int seen = 0, fd;
 
-			if (!is_repo_blob(repo, f->blob_path) || blob_kept(repo, doomed, name))
+			if (!is_repo_blob(repo, f->blob_path)) {
+				/* No-symlink cache: the file is its own blob, gone with its snapshot. */
+				res->freed += f->size_on_disk;
+				continue;
+			}
+			if (blob_kept(repo, doomed, name))
 				continue;
 			/* Count each blob once even if several doomed files share it. */
 			for (m = 0; m < j && !seen; m++)
@@ -299,10 +310,15 @@ int hf_cache_delete(hf_client *c, const char *cache_dir, hf_repo_type type, cons
 	if (r < 0) {
 		struct stat st;
 		hf__buf p = HF__BUF_INIT;
+		int whole;
 
 		hf__buf_printf(&p, "%s/%s", root, folder);
-		/* A corrupt repository can still be deleted whole. */
-		if (p.data && lstat(p.data, &st) == 0 && S_ISDIR(st.st_mode) && (!revisions || !count)) {
+		whole = p.data && lstat(p.data, &st) == 0 && S_ISDIR(st.st_mode) && (!revisions || !count);
+		/* A corrupt repository can still be deleted whole, unless a download runs in it. */
+		if (whole && repo_busy(root, folder)) {
+			rc = hf__error_set(c, HF_ELOCKED, "wait for the download to finish, then retry",
+					   "a download of %s '%s' is running", hf_repo_type_name(type), repo_id);
+		} else if (whole) {
 			if (!dry_run)
 				r = remove_rel(root, folder);
 			res.repos_deleted = r == 0 || dry_run ? 1 : 0;

@@ -51,7 +51,7 @@ char *hf__cache_root(hf_client *c, const char *cache_dir)
 /* ---- blob table: name -> stat, so each blob is counted once ---- */
 
 typedef struct blob {
-	char name[65];
+	const char *name; /* points into a file's blob_path (or file_path): any length */
 	uint64_t size;
 	int64_t atime, mtime;
 	int seen_in_revision; /* revision index + 1 of the last revision that counted it */
@@ -84,10 +84,10 @@ static blob *table_find(blob_table *t, const char *name, int insert)
 		if (!bigger.slots)
 			return NULL;
 		for (k = 0; k < t->cap; k++) {
-			if (t->slots[k].name[0]) {
+			if (t->slots[k].name) {
 				size_t j = hash_name(t->slots[k].name) & (bigger.cap - 1);
 
-				while (bigger.slots[j].name[0])
+				while (bigger.slots[j].name)
 					j = (j + 1) & (bigger.cap - 1);
 				bigger.slots[j] = t->slots[k];
 				bigger.count++;
@@ -99,10 +99,10 @@ static blob *table_find(blob_table *t, const char *name, int insert)
 	if (!t->cap)
 		return NULL;
 	for (i = hash_name(name) & (t->cap - 1);; i = (i + 1) & (t->cap - 1)) {
-		if (!t->slots[i].name[0]) {
+		if (!t->slots[i].name) {
 			if (!insert)
 				return NULL;
-			snprintf(t->slots[i].name, sizeof(t->slots[i].name), "%s", name);
+			t->slots[i].name = name;
 			t->count++;
 			return &t->slots[i];
 		}
@@ -246,8 +246,14 @@ static int add_file(walk *w, const char *rel, const char *blob_name, const struc
 	rev->nb_files++;
 	if ((int64_t)bst->st_mtime > rev->last_modified)
 		rev->last_modified = (int64_t)bst->st_mtime;
-	/* Unique blobs: a file in no-symlink mode is its own blob. */
-	b = table_find(w->blobs, blob_name ? blob_name : f->file_path + strlen(w->repo_dir), 1);
+	/*
+	 * Unique blobs: a file in no-symlink mode is its own blob. The key lives
+	 * as long as the file entry (blob_path ends with the blob's name).
+	 */
+	b = table_find(w->blobs,
+		       blob_name ? f->blob_path + strlen(f->blob_path) - strlen(blob_name)
+				 : f->file_path + strlen(w->repo_dir),
+		       1);
 	if (!b)
 		return -2;
 	b->size = (uint64_t)bst->st_size;
@@ -347,6 +353,11 @@ static int cmp_rev(const void *a, const void *b)
 static int cmp_file(const void *a, const void *b)
 {
 	return strcmp(((const hf_cached_file *)a)->file_name, ((const hf_cached_file *)b)->file_name);
+}
+
+static int cmp_ref_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 void hf__cached_repo_dispose(hf_cached_repo *repo)
@@ -559,12 +570,17 @@ int hf__scan_repo(const char *root, const char *name, hf_cached_repo *repo, hf_c
 			goto done;
 		}
 	}
+	/* Refs in name order, whatever order readdir() gave them in. */
+	for (i = 0; i < repo->nb_revisions; i++)
+		if (repo->revisions[i].refs.count > 1)
+			qsort(repo->revisions[i].refs.items, repo->revisions[i].refs.count, sizeof(char *),
+			      cmp_ref_name);
 	if (repo->nb_revisions > 1)
 		qsort(repo->revisions, repo->nb_revisions, sizeof(*repo->revisions), cmp_rev);
 	for (i = 0; i < blobs.cap; i++) {
 		const blob *b = &blobs.slots[i];
 
-		if (!b->name[0])
+		if (!b->name)
 			continue;
 		repo->size_on_disk += b->size;
 		repo->nb_files++;
@@ -628,7 +644,7 @@ int hf_cache_scan(hf_client *c, const char *cache_dir, hf_cache_info **out)
 
 		rc = err == ENOENT ? hf__error_set(c, HF_ENOTFOUND,
 						   "nothing has been downloaded here yet; HF_HOME and HF_HUB_CACHE choose the place",
-						   "cache directory not found: %s", info->cache_dir)
+						   "Cache directory not found: %s", info->cache_dir)
 				   : hf__error_set(c, HF_EIO, NULL, "cannot read cache directory '%s': %s",
 						   info->cache_dir, strerror(err));
 		hf_cache_info_free(info);

@@ -342,6 +342,7 @@ typedef struct job {
 	const char *file;
 	char etag[65];
 	uint64_t size;
+	const char *first_url; /* known location of the bytes, or NULL */
 } job;
 
 typedef struct job_progress {
@@ -413,6 +414,7 @@ static int cache_one(dl *d, hf__conn *conn, const job *j, job_error *err)
 	f.client = d->c;
 	f.conn = conn;
 	f.url = url;
+	f.first_url = j->first_url;
 	f.token = d->token;
 	f.etag = j->etag;
 	f.size = j->size;
@@ -583,6 +585,7 @@ typedef struct file_meta {
 	char commit[41];
 	char etag[65];
 	uint64_t size;
+	char location[2048]; /* where the bytes are, as the HEAD found out ("" if unknown) */
 } file_meta;
 
 /*
@@ -664,6 +667,17 @@ static int head_file(dl *d, const char *file, file_meta *meta, int *no_fallback)
 			goto done;
 		}
 		memcpy(meta->commit, x.repo_commit, 41);
+		/* The bytes are at the Location of a redirect, or where the HEAD ended. */
+		meta->location[0] = '\0';
+		if (x.status >= 300 && x.status < 400 && x.location) {
+			char *abs = hf__url_resolve(url, x.location);
+
+			if (abs && strlen(abs) < sizeof(meta->location))
+				memcpy(meta->location, abs, strlen(abs) + 1);
+			free(abs);
+		} else if (x.status == 200 && strlen(url) < sizeof(meta->location)) {
+			memcpy(meta->location, url, strlen(url) + 1);
+		}
 	}
 done:
 	hf__xfer_clear(&x);
@@ -864,6 +878,7 @@ static int local_one(dl *d, hf__conn *conn, const job *j, job_error *err)
 	f.client = d->c;
 	f.conn = conn;
 	f.url = url;
+	f.first_url = j->first_url;
 	f.token = d->token;
 	f.etag = j->etag;
 	f.size = j->size;
@@ -937,6 +952,7 @@ static int fetch_single(dl *d, const char *file, const file_meta *meta)
 	j.file = file;
 	memcpy(j.etag, meta->etag, sizeof(j.etag));
 	j.size = meta->size;
+	j.first_url = meta->location[0] ? meta->location : NULL;
 	memcpy(d->commit, meta->commit, sizeof(d->commit));
 	d->prog.files_total = 1;
 	d->prog.bytes_total = meta->size;

@@ -75,6 +75,7 @@ typedef struct shared {
 	int stop;              /* an error, or cancelled */
 	int writers_done;
 	int no_ranges;         /* the server ignored a Range request */
+	int continued;         /* bytes were appended after a broken transfer */
 	/* Hashing. */
 	int inline_hash;
 	hf__hash hash;
@@ -480,8 +481,14 @@ static int exchange(shared *s, hf__conn *conn, sink_ctx *k, hf__xfer *x)
 		return EX_OK;
 	}
 	free(cur);
-	if (x->status == 403 && from_cdn)
-		return EX_EXPIRED; /* a signed URL that expired: resolve again */
+	if (x->status == 403 && from_cdn) {
+		/* A signed URL that expired: resolve again. Kept for the message. */
+		pthread_mutex_lock(&s->mu);
+		snprintf(f->msg, sizeof(f->msg), "the download server refused the link (HTTP 403%s%s)",
+			 x->error_message ? ": " : "", x->error_message ? x->error_message : "");
+		pthread_mutex_unlock(&s->mu);
+		return EX_EXPIRED;
+	}
 	if (is_retryable_status(x->status))
 		return EX_RETRY;
 	http_failure(s, x);
@@ -506,7 +513,14 @@ static int fetch_range(shared *s, hf__conn *conn, uint64_t off, uint64_t end, in
 	while (!stopped(s)) {
 		uint64_t before = k.off;
 
+		if (k.off != off) {
+			pthread_mutex_lock(&s->mu);
+			s->continued = 1;
+			pthread_mutex_unlock(&s->mu);
+		}
 		r = exchange(s, conn, &k, &x);
+		if (r == EX_RETRY && k.off == k.end)
+			r = EX_OK; /* every byte arrived before the stream broke: the hash decides */
 		if (r == EX_OK || r == EX_FATAL || r == EX_NO_RANGES)
 			break;
 		if (r == EX_EXPIRED) {
@@ -518,13 +532,19 @@ static int fetch_range(shared *s, hf__conn *conn, uint64_t off, uint64_t end, in
 		if (k.off > before)
 			attempts = 0; /* bytes arrived: a trickle never exhausts the budget */
 		if (++attempts > MAX_ATTEMPTS) {
+			char last[sizeof(s->f->msg)];
+
+			/* set_error() writes f->msg: never format it from itself. */
+			pthread_mutex_lock(&s->mu);
+			snprintf(last, sizeof(last), "%s", s->f->msg[0] ? s->f->msg : "transfer failed");
+			pthread_mutex_unlock(&s->mu);
 			if (x.status && !(x.status >= 200 && x.status < 300) && x.status != 403)
 				http_failure(s, &x);
 			else
 				set_error(s, HF_ENETWORK, x.status,
 					  "check your connection and run the same command again: it resumes",
 					  "giving up on '%s' after %d attempts: %s", s->f->label, MAX_ATTEMPTS,
-					  s->f->msg[0] ? s->f->msg : "transfer failed");
+					  last);
 			r = EX_FATAL;
 			break;
 		}
@@ -785,6 +805,9 @@ int hf__fetch_run(hf__fetch *f)
 	f->tmp_path = NULL;
 	pthread_mutex_init(&s.mu, NULL);
 	pthread_cond_init(&s.cv, NULL);
+	/* Skip the redirect hop; an expired link falls back to f->url. */
+	if (f->first_url)
+		s.cdn_url = hf__strdup(f->first_url);
 	if (!f->connections)
 		f->connections = 1;
 	base = hf__path_join(f->dir, f->prefix);
@@ -819,7 +842,7 @@ int hf__fetch_run(hf__fetch *f)
 			 */
 			int was_integrity = f->code == HF_EINTEGRITY;
 
-			if (restarts++ || (was_integrity && s.start == 0)) {
+			if (restarts++ || (was_integrity && s.start == 0 && !s.continued)) {
 				if (!f->code)
 					set_error(&s, HF_EPROTOCOL, 0, NULL,
 						  "the server's replies for '%s' do not fit the ranges asked",
@@ -831,6 +854,7 @@ int hf__fetch_run(hf__fetch *f)
 			f->msg[0] = '\0';
 			s.stop = 0;
 			s.start = 0;
+			s.continued = 0;
 			if (ftruncate(s.fd, 0) != 0)
 				break;
 			unlink(s.resume_path);

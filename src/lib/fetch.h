@@ -26,6 +26,7 @@ typedef struct hf__fetch {
 	hf_client *client;
 	hf__conn *conn;             /* the calling worker's connection */
 	const char *url;            /* the resolve URL on the Hub */
+	const char *first_url;      /* where a HEAD already said the bytes are, or NULL */
 	const char *token;          /* sent to the Hub's origin only */
 	const char *etag;           /* 40 or 64 hex: names the hash to check */
 	uint64_t size;              /* expected size */

@@ -435,8 +435,21 @@ int hf__xfer_perform(hf_client *c, hf__conn *conn, hf__xfer *x)
 	}
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
 
+	if (c->cfg.debug) {
+		char shown[192];
+
+		/* HF_DEBUG: requests on stderr; never a token, never a signed query. */
+		url_for_message(x->url, shown, sizeof(shown));
+		fprintf(stderr, "[hf] %s %s%s%s%s\n", method, shown, strchr(x->url, '?') ? "?..." : "",
+			x->range ? " range=" : "", x->range ? x->range : "");
+		if (auth.data)
+			fprintf(stderr, "[hf]   authorization: Bearer <redacted>\n");
+	}
 	cc = curl_easy_perform(h);
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &x->status);
+	if (c->cfg.debug)
+		fprintf(stderr, "[hf]   -> %ld%s%s\n", x->status, cc != CURLE_OK ? " " : "",
+			cc != CURLE_OK ? curl_easy_strerror(cc) : "");
 	if (x->sink_aborted) {
 		snprintf(x->errmsg, sizeof(x->errmsg), "transfer aborted");
 		rc = HF_ECANCELLED;

@@ -184,6 +184,15 @@ int hf_token_save(hf_client *c, const char *name, const char *token)
 		return hf__error_set(c, HF_EINVAL, NULL, "invalid token name '%s'", name);
 	if (!*token || !hf__token_is_safe(token))
 		return hf__error_set(c, HF_EINVAL, NULL, "the token is empty or holds control characters");
+	/* Refuse before writing anything, so a failed login changes nothing. */
+	{
+		struct stat st;
+
+		if (lstat(c->token_path, &st) == 0 && S_ISLNK(st.st_mode))
+			return io_error(c, -ELOOP, "write", c->token_path);
+		if (lstat(c->stored_tokens_path, &st) == 0 && S_ISLNK(st.st_mode))
+			return io_error(c, -ELOOP, "write", c->stored_tokens_path);
+	}
 	rc = load_ini(c, &ini, &parse_error);
 	if (!rc) {
 		/* The section is replaced whole, as the official client does. */
