@@ -1093,7 +1093,15 @@ static int snapshot_listing(dl *d, hf__tree *tree, int save_tree, int *from_cach
 			rc = HF_OK;
 		}
 	}
-	tree_path = hf__cache_path(&d->rc, "trees/%s.json", d->commit);
+	if (d->o.local_dir) {
+		hf__buf b = HF__BUF_INIT;
+
+		/* local_dir mode keeps its listing beside its own metadata (§5.2). */
+		hf__buf_printf(&b, "%s/.cache/huggingface/trees/%s.json", d->o.local_dir, d->commit);
+		tree_path = hf__buf_detach(&b);
+	} else {
+		tree_path = hf__cache_path(&d->rc, "trees/%s.json", d->commit);
+	}
 	if (!tree_path)
 		return hf__error_set(d->c, HF_ENOMEM, NULL, "out of memory");
 	if (hf__tree_cache_load(tree, tree_path) == 0)
@@ -1104,10 +1112,15 @@ static int snapshot_listing(dl *d, hf__tree *tree, int save_tree, int *from_cach
 		goto done;
 	}
 	rc = hf__tree_fetch(d->c, d->o.repo_type, d->repo_id, d->commit, d->token, d->source, tree);
-	if (!rc && save_tree && !d->o.local_dir &&
-	    hf__mkdirs_under(d->rc.root, d->rc.folder, 0777) == 0 &&
-	    hf__mkdirs_under(d->rc.repo_dir, "trees", 0777) == 0)
-		(void)hf__tree_cache_save(tree, tree_path);
+	if (!rc && save_tree) {
+		int mk = d->o.local_dir
+				 ? hf__mkdirs_under(d->o.local_dir, ".cache/huggingface/trees", 0777)
+				 : hf__mkdirs_under(d->rc.root, d->rc.folder, 0777) ||
+					   hf__mkdirs_under(d->rc.repo_dir, "trees", 0777);
+
+		if (!mk)
+			(void)hf__tree_cache_save(tree, tree_path);
+	}
 	if (rc == HF_ENOTFOUND) {
 		const hf_error *e = hf_client_error(d->c);
 
