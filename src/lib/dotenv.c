@@ -13,9 +13,11 @@
  * failure the rest of the physical line is skipped from where the failing
  * piece started, exactly as parse_binding() does.
  *
- * Hostile input must not make it quadratic, so the quote searches are
- * cached (the position only moves forward) and ${...} expansion is
- * bounded per value and per file.
+ * It stays linear on hostile input: a quote search that succeeds moves the
+ * position past what it read, and one that fails proves that no later
+ * statement can open that kind of quote (its opening quote would have
+ * been found). ${...} expansion is linear too, and bounded per value and
+ * per file.
  */
 
 #define NONE SIZE_MAX
@@ -196,14 +198,7 @@ static int sbuf_add(struct sbuf *b, const char *s, size_t n)
 enum quote_kind {
 	Q_KEY,		/* any ' : the end of '([^']+)' */
 	Q_SINGLE,	/* a ' not preceded by a backslash */
-	Q_DOUBLE,	/* a " not preceded by a backslash */
-	Q_COUNT
-};
-
-/* The first match at or after from is at (NONE: there is none). */
-struct qcache {
-	size_t from;
-	size_t at;
+	Q_DOUBLE	/* a " not preceded by a backslash */
 };
 
 struct parser {
@@ -212,9 +207,6 @@ struct parser {
 	size_t pos;
 	size_t line_pos;	/* line is the line number of offset line_pos */
 	size_t line;
-	struct qcache next[Q_COUNT];
-	size_t last_escaped[2];	/* by Q_SINGLE, Q_DOUBLE; NONE: not yet known */
-	int have_last[2];
 	int use_vars;
 	struct vars vars;
 	size_t expanded;	/* bytes produced by expansion so far */
@@ -227,7 +219,7 @@ static int quote_char(enum quote_kind k)
 	return k == Q_DOUBLE ? '"' : '\'';
 }
 
-/* Whether s[i] is a closing-quote candidate of kind k (i >= 1). */
+/* Whether s[i] can close a quote of kind k opened before i. */
 static int quote_at(const struct parser *p, enum quote_kind k, size_t i)
 {
 	if (p->s[i] != quote_char(k))
@@ -235,50 +227,33 @@ static int quote_at(const struct parser *p, enum quote_kind k, size_t i)
 	return k == Q_KEY || p->s[i - 1] != '\\';
 }
 
-/*
- * Whether a quote is escaped does not depend on where the scan started: the
- * regex always pairs a backslash with the quote after it. So one forward
- * search answers every later query that starts before its result.
- */
-static size_t next_quote(struct parser *p, enum quote_kind k, size_t from)
+static size_t next_quote(const struct parser *p, enum quote_kind k, size_t from)
 {
-	struct qcache *c = &p->next[k];
 	size_t i;
 
-	if (c->from != NONE && from >= c->from && (c->at == NONE || from <= c->at))
-		return c->at;
 	for (i = from; i < p->len; i++)
 		if (quote_at(p, k, i))
-			break;
-	c->from = from;
-	c->at = i < p->len ? i : NONE;
-	return c->at;
+			return i;
+	return NONE;
 }
 
 /*
- * '((?:\\'|[^'])*)' and its double-quoted twin: the first unescaped quote
- * closes; failing that, the regex backtracks to the last escaped quote of
- * the text and takes that one.
+ * '((?:\\'|[^'])*)' and its double-quoted twin: the regex pairs every
+ * backslash with a quote after it, so the first quote without a backslash
+ * before it closes; failing that, the regex backtracks to the last escaped
+ * quote of the text and takes that one.
  */
-static size_t closing_quote(struct parser *p, enum quote_kind k, size_t open)
+static size_t closing_quote(const struct parser *p, enum quote_kind k, size_t open)
 {
 	size_t q = next_quote(p, k, open + 1);
-	size_t i, idx = k == Q_DOUBLE;
+	size_t i;
 
 	if (q != NONE)
 		return q;
-	if (!p->have_last[idx]) {
-		p->last_escaped[idx] = NONE;
-		for (i = p->len; i > 1; i--) {
-			if (p->s[i - 1] == quote_char(k) && p->s[i - 2] == '\\') {
-				p->last_escaped[idx] = i - 1;
-				break;
-			}
-		}
-		p->have_last[idx] = 1;
-	}
-	q = p->last_escaped[idx];
-	return q != NONE && q >= open + 2 ? q : NONE;
+	for (i = p->len; i >= open + 3; i--)
+		if (p->s[i - 1] == quote_char(k) && p->s[i - 2] == '\\')
+			return i - 1;
+	return NONE;
 }
 
 /* The line number of offset pos; offsets are asked in increasing order. */
@@ -628,7 +603,6 @@ int hf__dotenv_parse(const char *text, size_t len, hf__dotenv_cb cb,
 	struct parser p;
 	struct binding b;
 	int kind, rc = 0, cb_rc = 0;
-	size_t i;
 
 	if (!text)
 		len = 0;
@@ -638,8 +612,6 @@ int hf__dotenv_parse(const char *text, size_t len, hf__dotenv_cb cb,
 	p.line = 1;
 	p.lookup = lookup;
 	p.payload = payload;
-	for (i = 0; i < Q_COUNT; i++)
-		p.next[i].from = NONE;
 	/* A UTF-8 byte order mark is not part of the first key. */
 	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0) {
 		p.s += 3;

@@ -18,10 +18,13 @@ static int is_digit(int c)
 	return c >= '0' && c <= '9';
 }
 
-/* What Python's str.strip() removes, restricted to ASCII. */
-static int is_py_space(int c)
+/*
+ * The ASCII white space Python's int() skips around a number: unlike
+ * str.strip(), not 0x1c-0x1f.
+ */
+static int is_int_space(int c)
 {
-	return c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f);
+	return c == ' ' || (c >= '\t' && c <= '\r');
 }
 
 /* The white space the token cleaner strips (CR and LF are gone already). */
@@ -122,7 +125,7 @@ int hf__parse_timeout(const char *value, long def, long *out)
 		*out = def;
 		return 0;
 	}
-	while (is_py_space((unsigned char)*p))
+	while (is_int_space((unsigned char)*p))
 		p++;
 	if (*p == '+') {
 		p++;
@@ -145,7 +148,7 @@ int hf__parse_timeout(const char *value, long def, long *out)
 	}
 	if (!ndigits)
 		return -1;
-	while (is_py_space((unsigned char)*p))
+	while (is_int_space((unsigned char)*p))
 		p++;
 	if (*p != '\0' || (neg && v != 0))
 		return -1;

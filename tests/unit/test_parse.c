@@ -1,0 +1,378 @@
+/* The value parsers of parse.h: booleans, tokens, timeouts, integers. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <limits.h>
+#include <malloc.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parse.h"
+#include "util.h"
+
+/* ---- allocation hooks (linked with --wrap=malloc,calloc,realloc,free) ---- */
+
+void *__real_malloc(size_t size);
+void *__real_calloc(size_t nmemb, size_t size);
+void *__real_realloc(void *ptr, size_t size);
+void __real_free(void *ptr);
+void *__wrap_malloc(size_t size);
+void *__wrap_calloc(size_t nmemb, size_t size);
+void *__wrap_realloc(void *ptr, size_t size);
+void __wrap_free(void *ptr);
+
+static long fail_at = -1;	/* index of the allocation to fail; -1: none */
+static int failed;		/* an allocation was failed */
+
+static int inject(void)
+{
+	if (fail_at < 0)
+		return 0;
+	if (fail_at-- > 0)
+		return 0;
+	failed = 1;
+	return 1;
+}
+
+void *__wrap_malloc(size_t size)
+{
+	return inject() ? NULL : __real_malloc(size);
+}
+
+void *__wrap_calloc(size_t nmemb, size_t size)
+{
+	return inject() ? NULL : __real_calloc(nmemb, size);
+}
+
+void *__wrap_realloc(void *ptr, size_t size)
+{
+	return inject() ? NULL : __real_realloc(ptr, size);
+}
+
+void __wrap_free(void *ptr)
+{
+	__real_free(ptr);
+}
+
+/* A heap copy without a terminating NUL: ASan catches any read past n. */
+static char *unterminated(const char *s, size_t n)
+{
+	char *p = malloc(n ? n : 1);
+
+	assert_non_null(p);
+	memcpy(p, s, n);
+	return p;
+}
+
+/* ---- hf__parse_bool ---- */
+
+static void test_bool_true(void **state)
+{
+	static const char *const yes[] = {
+		"1", "ON", "on", "On", "oN", "YES", "yes", "yEs", "TRUE", "true", "tRuE",
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+		assert_int_equal(hf__parse_bool(yes[i]), 1);
+}
+
+static void test_bool_false(void **state)
+{
+	static const char *const no[] = {
+		"", "0", "2", "01", "off", "no", "false", "y", "t", "T", "Y", "tru", "truee",
+		"yes!", " 1", "1 ", "\t1", "yes\n", "on ", "O N", "enabled", "\xc4\xb1", "ONE",
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+		assert_int_equal(hf__parse_bool(no[i]), 0);
+	assert_int_equal(hf__parse_bool(NULL), 0);
+}
+
+/* ---- hf__token_clean, hf__token_is_safe ---- */
+
+static void check_clean(const char *raw, const char *want)
+{
+	int oom = 42;
+	char *t = hf__token_clean(raw, &oom);
+
+	assert_int_equal(oom, 0);
+	if (!want) {
+		assert_null(t);
+		return;
+	}
+	assert_non_null(t);
+	assert_string_equal(t, want);
+	free(t);
+}
+
+static void test_token_clean(void **state)
+{
+	(void)state;
+	check_clean("hf_abc", "hf_abc");
+	check_clean("  hf_abc \t", "hf_abc");
+	check_clean("hf_abc\n", "hf_abc");
+	check_clean("hf_abc\r\n", "hf_abc");
+	/* CR and LF go everywhere, not only at the ends... */
+	check_clean("hf_a\r\nb\nc\rd", "hf_abcd");
+	/* ...and before the strip, so white space they hid is stripped too. */
+	check_clean(" \n hf_x \r ", "hf_x");
+	check_clean("\r \thf_x\t \n", "hf_x");
+	check_clean("\v\fhf_y\f\v", "hf_y");
+	/* Inner white space is kept. */
+	check_clean(" a b\tc ", "a b\tc");
+	check_clean("a \n b", "a  b");
+	/* Only the four strip characters: other controls stay (and are unsafe). */
+	check_clean("\x1chf\x1f", "\x1chf\x1f");
+	check_clean("\x01x", "\x01x");
+	/* Empty results are NULL without an out-of-memory flag. */
+	check_clean("", NULL);
+	check_clean("\r\n", NULL);
+	check_clean(" \t\v\f\r\n ", NULL);
+	check_clean(NULL, NULL);
+}
+
+static void test_token_clean_oom_flag(void **state)
+{
+	char *t;
+	int oom = 0;
+
+	(void)state;
+	/* The oom pointer is optional. */
+	t = hf__token_clean(" hf_z ", NULL);
+	assert_string_equal(t, "hf_z");
+	free(t);
+
+	fail_at = 0;
+	failed = 0;
+	t = hf__token_clean("hf_abc", &oom);
+	fail_at = -1;
+	assert_true(failed);
+	assert_null(t);
+	assert_int_equal(oom, 1);
+
+	fail_at = 0;
+	t = hf__token_clean("hf_abc", NULL);
+	fail_at = -1;
+	assert_null(t);
+
+	/* An empty result allocates nothing, so it cannot report OOM. */
+	fail_at = 0;
+	failed = 0;
+	oom = 7;
+	t = hf__token_clean("  ", &oom);
+	fail_at = -1;
+	assert_null(t);
+	assert_false(failed);
+	assert_int_equal(oom, 0);
+}
+
+static void test_token_is_safe(void **state)
+{
+	char s[4];
+	int c;
+
+	(void)state;
+	assert_int_equal(hf__token_is_safe("hf_AbCdEf0123456789"), 1);
+	assert_int_equal(hf__token_is_safe("a b~!"), 1);
+	/* UTF-8 bytes are not control characters. */
+	assert_int_equal(hf__token_is_safe("caf\xc3\xa9"), 1);
+	assert_int_equal(hf__token_is_safe(""), 1);
+	assert_int_equal(hf__token_is_safe(NULL), 0);
+	/* Every control byte and DEL, anywhere. */
+	for (c = 1; c < 0x20; c++) {
+		snprintf(s, sizeof(s), "a%cb", c);
+		assert_int_equal(hf__token_is_safe(s), 0);
+	}
+	assert_int_equal(hf__token_is_safe("a\x7f"), 0);
+	assert_int_equal(hf__token_is_safe("\x7f" "a"), 0);
+	assert_int_equal(hf__token_is_safe("ab\r"), 0);
+	assert_int_equal(hf__token_is_safe("\tab"), 0);
+}
+
+/* ---- hf__parse_timeout ---- */
+
+static void check_timeout(const char *v, long def, int rc, long want)
+{
+	long out = -12345;
+
+	assert_int_equal(hf__parse_timeout(v, def, &out), rc);
+	if (rc == 0)
+		assert_int_equal(out, want);
+	else
+		assert_int_equal(out, -12345);
+}
+
+static void test_timeout_valid(void **state)
+{
+	char buf[64];
+
+	(void)state;
+	check_timeout("10", 5, 0, 10);
+	check_timeout("1", 5, 0, 1);
+	check_timeout("007", 5, 0, 7);
+	check_timeout("+5", 9, 0, 5);
+	check_timeout(" 10 ", 5, 0, 10);
+	check_timeout("\t\n 7 \r\n", 5, 0, 7);
+	check_timeout("\v3\f", 5, 0, 3);
+	/* Python's int() takes single underscores between digits. */
+	check_timeout("1_000", 5, 0, 1000);
+	check_timeout("1_2_3", 5, 0, 123);
+	/* Zero, however spelt, means the default. */
+	check_timeout("0", 42, 0, 42);
+	check_timeout("000", 42, 0, 42);
+	check_timeout("+0", 42, 0, 42);
+	check_timeout("-0", 42, 0, 42);
+	check_timeout(" 0_0 ", 42, 0, 42);
+	/* Unset means the default too. */
+	check_timeout(NULL, 42, 0, 42);
+	snprintf(buf, sizeof(buf), "%ld", LONG_MAX);
+	check_timeout(buf, 5, 0, LONG_MAX);
+}
+
+static void test_timeout_invalid(void **state)
+{
+	static const char *const bad[] = {
+		"", " ", "\t", "-1", "-10", " -5", "--1", "++1", "+-1", "+", "-", "+ 1", "- 0",
+		"abc", "1a", "a1", "1.5", "1.", ".5", "1e3", "0x10", "1 2", "10s", "1_", "_1",
+		"1__0", "_", "1_a", "\x01" "1", "1\x01", "\x1c" "5", "5\x1f",
+		"9223372036854775808", "99999999999999999999999", "-9223372036854775809",
+	};
+	long out = 99;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		check_timeout(bad[i], 5, -1, 0);
+	assert_int_equal(hf__parse_timeout("1", 5, NULL), -1);
+	assert_int_equal(hf__parse_timeout(NULL, 5, NULL), -1);
+	assert_int_equal(out, 99);
+}
+
+/* ---- hf__parse_u64 ---- */
+
+static void check_u64(const char *s, int rc, unsigned long long want)
+{
+	unsigned long long out = 77;
+	char *p = unterminated(s, strlen(s));
+
+	assert_int_equal(hf__parse_u64(p, strlen(s), &out), rc);
+	assert_true(out == (rc == 0 ? want : 77));
+	free(p);
+}
+
+static void test_u64(void **state)
+{
+	unsigned long long out = 5;
+
+	(void)state;
+	check_u64("0", 0, 0);
+	check_u64("123", 0, 123);
+	check_u64("00000000000000000042", 0, 42);		/* 20 characters */
+	check_u64("9223372036854775807", 0, 9223372036854775807ULL);
+	check_u64("09223372036854775807", 0, 9223372036854775807ULL);
+	/* Past LLONG_MAX, even though it fits in 64 unsigned bits. */
+	check_u64("9223372036854775808", -1, 0);
+	check_u64("18446744073709551615", -1, 0);
+	check_u64("18446744073709551616", -1, 0);
+	check_u64("99999999999999999999", -1, 0);
+	/* 21 characters, however small the value. */
+	check_u64("000000000000000000001", -1, 0);
+	check_u64("", -1, 0);
+	check_u64("+1", -1, 0);
+	check_u64("-1", -1, 0);
+	check_u64(" 1", -1, 0);
+	check_u64("1 ", -1, 0);
+	check_u64("1a", -1, 0);
+	check_u64("1_0", -1, 0);
+	check_u64("1.0", -1, 0);
+	check_u64("0x1", -1, 0);
+	assert_int_equal(hf__parse_u64(NULL, 3, &out), -1);
+	assert_int_equal(hf__parse_u64("1", 1, NULL), -1);
+	assert_true(out == 5);
+}
+
+static void test_u64_len_bounds(void **state)
+{
+	unsigned long long out = 0;
+	char *p = unterminated("123xyz", 6);
+
+	(void)state;
+	/* Only len bytes count: what follows is never looked at. */
+	assert_int_equal(hf__parse_u64(p, 3, &out), 0);
+	assert_true(out == 123);
+	assert_int_equal(hf__parse_u64(p, 1, &out), 0);
+	assert_true(out == 1);
+	assert_int_equal(hf__parse_u64(p, 4, &out), -1);
+	free(p);
+	/* A NUL inside the range is not a digit. */
+	assert_int_equal(hf__parse_u64("1\0" "2", 3, &out), -1);
+}
+
+/* ---- util.h ---- */
+
+static void test_util(void **state)
+{
+	char *p;
+	char secret[] = "hf_secret";
+
+	(void)state;
+	assert_null(hf__strdup(NULL));
+	assert_null(hf__strndup(NULL, 3));
+	p = hf__strdup("abc");
+	assert_string_equal(p, "abc");
+	free(p);
+	p = hf__strndup("abcdef", 3);
+	assert_string_equal(p, "abc");
+	free(p);
+	/* strndup stops at a NUL before n and never reads past it. */
+	p = hf__strndup("ab", 100);
+	assert_string_equal(p, "ab");
+	free(p);
+	p = hf__strndup("", 0);
+	assert_string_equal(p, "");
+	free(p);
+	fail_at = 0;
+	failed = 0;
+	p = hf__strdup("abc");
+	fail_at = -1;
+	assert_true(failed);
+	assert_null(p);
+
+	hf__wipe(secret, sizeof(secret));
+	assert_memory_equal(secret, "\0\0\0\0\0\0\0\0\0\0", sizeof(secret));
+	hf__wipe(NULL, 10);
+	hf__wipe(secret, 0);
+
+	assert_int_equal(hf__starts_with("hf_abc", "hf_"), 1);
+	assert_int_equal(hf__starts_with("hf_abc", ""), 1);
+	assert_int_equal(hf__starts_with("hf", "hf_"), 0);
+	assert_int_equal(hf__starts_with("xhf_", "hf_"), 0);
+	assert_int_equal(hf__starts_with(NULL, "a"), 0);
+	assert_int_equal(hf__starts_with("a", NULL), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_bool_true),
+		cmocka_unit_test(test_bool_false),
+		cmocka_unit_test(test_token_clean),
+		cmocka_unit_test(test_token_clean_oom_flag),
+		cmocka_unit_test(test_token_is_safe),
+		cmocka_unit_test(test_timeout_valid),
+		cmocka_unit_test(test_timeout_invalid),
+		cmocka_unit_test(test_u64),
+		cmocka_unit_test(test_u64_len_bounds),
+		cmocka_unit_test(test_util),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
