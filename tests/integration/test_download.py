@@ -188,6 +188,22 @@ class RequestEconomyTest(DownloadCase):
                                 if self.pair.is_lfs(TINY, p)})
         self.assertEqual(len(self.hub_log(r"^/api/resolve-cache/", "GET")), 3)
 
+    def test_cold_single_file_requests(self):
+        # HEAD, then straight to where it pointed (as the official client).
+        self.hf(TINY, "model.safetensors", "--token", READ)
+        self.assertEqual([(e["method"], e["path"], e["auth"]) for e in self.hub_log()],
+                         [("HEAD", "/acme/tiny/resolve/main/model.safetensors",
+                           harness.token_hash(READ))])
+        self.assertEqual([(e["method"], e["range"], e["auth"]) for e in self.cdn_log()],
+                         [("GET", None, None)])
+        self.pair.reset()
+        self.hf(TINY, "config.json")
+        log = self.hub_log()
+        self.assertEqual([e["method"] for e in log], ["HEAD", "HEAD", "GET"], log)
+        self.assertEqual(log[0]["path"], "/acme/tiny/resolve/main/config.json")
+        self.assertTrue(all(e["path"].startswith("/api/resolve-cache/") for e in log[1:]), log)
+        self.assertEqual(self.cdn_log(), [])
+
     def test_warm_rerun_online_asks_only_the_revision(self):
         path = human_path(self.hf(TINY))
         self.pair.reset()
@@ -553,9 +569,14 @@ class LocalDirTest(DownloadCase):
 
     def test_second_run_downloads_nothing(self):
         self.hf(TINY, "--local-dir", self.ld)
+        tree = os.path.join(self.ld, ".cache", "huggingface", "trees",
+                            self.pair.commit(TINY) + ".json")
+        with open(tree) as f:
+            self.assertEqual(sorted(json.load(f)["files"]), TINY_FILES)
         self.pair.reset()
         self.hf(TINY, "--local-dir", self.ld)
-        self.assertEqual(self.hub_log(r"/resolve"), [])
+        # Only the revision is asked; the listing comes from the local dir's tree cache.
+        self.assertEqual([e["path"] for e in self.hub_log()], ["/api/models/acme/tiny/revision/main"])
         self.assertEqual(self.cdn_log(), [])
         self.hf(TINY, "model.safetensors", "--local-dir", self.ld)
         self.assertEqual(self.hub_log(r"/resolve", "GET"), [])
