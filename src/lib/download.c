@@ -247,11 +247,11 @@ static int retryable(long status)
  * cannot be reached is not retried: the cache answers at once instead
  * (hub-protocol.md §5.1).
  */
-static int api_get(dl *d, hf__xfer *x, const char *url)
+static int api_get(dl *d, hf__xfer *x, const char *url, int attempts)
 {
 	int attempt, rc = HF_OK;
 
-	for (attempt = 1; attempt <= 5; attempt++) {
+	for (attempt = 1; attempt <= attempts; attempt++) {
 		x->url = url;
 		x->token = d->token;
 		x->connect_timeout_s = d->c->cfg.etag_timeout;
@@ -261,7 +261,7 @@ static int api_get(dl *d, hf__xfer *x, const char *url)
 			return rc;
 		if (!retryable(x->status))
 			return HF_OK;
-		if (attempt < 5)
+		if (attempt < attempts)
 			sleep(attempt >= 4 ? 8u : 1u << (attempt - 1));
 	}
 	return rc;
@@ -287,7 +287,13 @@ static int resolve_commit_online(dl *d, int *no_fallback)
 		rc = hf__error_set(d->c, HF_ENOMEM, NULL, "out of memory");
 		goto done;
 	}
-	rc = api_get(d, &x, url);
+	{
+		/* With the revision cached, an ailing Hub is not waited for (§3.8). */
+		char cached[41];
+		int have = hf__is_commit_hash(d->revision) || hf__cache_read_ref(&d->rc, d->revision, cached);
+
+		rc = api_get(d, &x, url, have ? 1 : 5);
+	}
 	if (rc)
 		goto done;
 	if (x.status != 200) {
@@ -473,13 +479,27 @@ done:
 }
 
 /* Turn a worker's error into the client's record. */
+/* The X-Error-Code values by which the Hub itself explains a refusal. */
+static int is_hub_error_code(const char *code)
+{
+	return !strcmp(code, "RepoNotFound") || !strcmp(code, "RevisionNotFound") ||
+	       !strcmp(code, "EntryNotFound") || !strcmp(code, "GatedRepo");
+}
+
 static int report_job_error(dl *d, job_error *e)
 {
-	/* A bare 404 (from the CDN, say) is about the file, not the repository. */
-	if ((e->code == HF_ENOTFOUND && (e->error_code[0] || e->status != 404)) ||
-	    e->code == HF_EGATED || e->code == HF_EAUTH || e->code == HF_EFORBIDDEN)
+	/*
+	 * The Hub's own refusals get the guide's messages; a 404 from the
+	 * storage (a bare one, or S3's NoSuchKey) is about the file.
+	 */
+	if ((e->code == HF_ENOTFOUND && is_hub_error_code(e->error_code)) || e->code == HF_EGATED ||
+	    e->code == HF_EAUTH || (e->code == HF_EFORBIDDEN && is_hub_error_code(e->error_code)))
 		return repo_error(d, e->status, e->error_code[0] ? e->error_code : NULL,
 				  e->server_msg, e->file, NULL, NULL);
+	if (e->code == HF_ENOTFOUND)
+		return hf__error_set(d->c, HF_ENOTFOUND, "the Hub listed it, but its storage does not have it; retry later",
+				     "file '%s' of %s '%s' not found in the Hub's storage (404)", e->file,
+				     type_word(d), d->repo_id);
 	if (e->code == HF_ECANCELLED)
 		return hf__error_set(d->c, HF_ECANCELLED,
 				     "run the same command again: the download resumes where it stopped",

@@ -351,7 +351,7 @@ static void http_failure(shared *s, const hf__xfer *x)
 	}
 	pthread_mutex_unlock(&s->mu);
 
-	if (strcmp(code, "EntryNotFound") == 0 || (st == 404 && !*code))
+	if (strcmp(code, "EntryNotFound") == 0 || st == 404)
 		set_error(s, HF_ENOTFOUND, st, NULL, "file '%s' not found (404)", s->f->label);
 	else if (strcmp(code, "GatedRepo") == 0)
 		set_error(s, HF_EGATED, st, NULL, "access to '%s' is restricted (gated repository)",
@@ -540,6 +540,11 @@ static int fetch_range(shared *s, hf__conn *conn, uint64_t off, uint64_t end, in
 			pthread_mutex_unlock(&s->mu);
 			if (x.status && !(x.status >= 200 && x.status < 300) && x.status != 403)
 				http_failure(s, &x);
+			else if (x.status == 403)
+				set_error(s, HF_ESERVER, 403,
+					  "the Hub hands out download links the storage refuses; retry later",
+					  "the download link for '%s' was refused (HTTP 403) even after asking the Hub again",
+					  s->f->label);
 			else
 				set_error(s, HF_ENETWORK, x.status,
 					  "check your connection and run the same command again: it resumes",

@@ -925,6 +925,7 @@ def parse_range(value: str, size: int):
 
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # small replies: no 40 ms delayed-ACK stalls
     server_version = "testhub/1.0"
     sys_version = ""
     timeout = 60  # idle keep-alive connections
