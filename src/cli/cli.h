@@ -31,6 +31,9 @@ typedef struct cli_opt {
 	int negatable;     /* accepts --no-<name> */
 } cli_opt;
 
+/* Ends an option table. */
+#define CLI_OPT_END { NULL, 0, CLI_OPT_BOOL, NULL, NULL, NULL, 0 }
+
 typedef struct cli_command {
 	const char *path;      /* "hf auth login" */
 	const char *args;      /* "[OPTIONS]" or "REPO_ID [FILES]..." */
@@ -92,6 +95,19 @@ extern cli_globals cli_g;
 
 /* Create a client from the environment, printing a configuration error. */
 int cli_client(hf_client **out, const char *token, int *exit_code);
+
+/* ---- command groups (main.c) ---- */
+typedef struct cli_sub {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+} cli_sub;
+
+/*
+ * Run the subcommand argv[0] of group ("auth", "cache"); summary and
+ * listing make up the group's help. Unknown or missing: usage error.
+ */
+int cli_dispatch(const char *group, const char *summary, const char *listing, const cli_sub *subs,
+		 size_t n, int argc, char **argv);
 
 /* ---- commands ---- */
 int cmd_auth(int argc, char **argv);

@@ -13,10 +13,7 @@
 
 #include "cli.h"
 
-#define OPT_END { NULL, 0, CLI_OPT_BOOL, NULL, NULL, NULL, 0 }
-
 static const char *const auth_help =
-	"Subcommands:\n"
 	"  login    Log in with an access token and save it\n"
 	"  logout   Remove the saved token(s) and the git credential\n"
 	"  whoami   Show the user the active token belongs to\n"
@@ -102,7 +99,7 @@ int cmd_auth_login(int argc, char **argv)
 		{ "token-stdin", 0, CLI_OPT_BOOL, &token_stdin, NULL, "Read the token from standard input (keeps it out of ps and shell history).", 0 },
 		{ "add-to-git-credential", 0, CLI_OPT_BOOL, &add_git, NULL, "Also save the token in the configured git credential helpers.", 1 },
 		{ "force", 0, CLI_OPT_BOOL, &force, NULL, "Log in again even if a token is already set.", 1 },
-		OPT_END
+		CLI_OPT_END
 	};
 	const cli_command cmd = {
 		"hf auth login", "[OPTIONS]",
@@ -236,7 +233,7 @@ int cmd_auth_logout(int argc, char **argv)
 	const char *v1, *v2;
 	cli_opt opts[] = {
 		{ "token-name", 0, CLI_OPT_STRING, &token_name, "NAME", "Remove only this stored token.", 0 },
-		OPT_END
+		CLI_OPT_END
 	};
 	const cli_command cmd = {
 		"hf auth logout", "[OPTIONS]",
@@ -301,7 +298,7 @@ int cmd_auth_whoami(int argc, char **argv)
 		{ "format", 0, CLI_OPT_STRING, &format, "FORMAT", "Output format: auto, human, json, agent or quiet.", 0 },
 		{ "json", 0, CLI_OPT_BOOL, &json, NULL, "Same as --format json.", 0 },
 		{ "quiet", 'q', CLI_OPT_BOOL, &quiet, NULL, "Print only the user name.", 0 },
-		OPT_END
+		CLI_OPT_END
 	};
 	const cli_command cmd = {
 		"hf auth whoami", "[OPTIONS]",
@@ -424,7 +421,7 @@ int cmd_auth_status(int argc, char **argv)
 		{ "no-check", 0, CLI_OPT_BOOL, &no_check, NULL, "Do not ask the Hub whether the token is valid.", 0 },
 		{ "format", 0, CLI_OPT_STRING, &format, "FORMAT", "Output format: human or json.", 0 },
 		{ "json", 0, CLI_OPT_BOOL, &json, NULL, "Same as --format json.", 0 },
-		OPT_END
+		CLI_OPT_END
 	};
 	const cli_command cmd = {
 		"hf auth status", "[OPTIONS]",
@@ -565,7 +562,7 @@ int cmd_auth_list(int argc, char **argv)
 	hf_stored_tokens *list = NULL;
 	char *active = NULL;
 	size_t i, w = 4;
-	cli_opt opts[] = { OPT_END };
+	cli_opt opts[] = { CLI_OPT_END };
 	const cli_command cmd = { "hf auth list", "", "List the stored access tokens (masked).",
 				  NULL, opts, 0, 0 };
 
@@ -637,7 +634,7 @@ int cmd_auth_switch(int argc, char **argv)
 	cli_opt opts[] = {
 		{ "token-name", 0, CLI_OPT_STRING, &token_name, "NAME", "The stored token to switch to.", 0 },
 		{ "add-to-git-credential", 0, CLI_OPT_BOOL, &add_git, NULL, "Also save it in the git credential helpers.", 1 },
-		OPT_END
+		CLI_OPT_END
 	};
 	const cli_command cmd = {
 		"hf auth switch", "[OPTIONS]",
@@ -719,7 +716,7 @@ int cmd_auth_token(int argc, char **argv)
 	char **pos;
 	hf_client *client = NULL;
 	char *token = NULL;
-	cli_opt opts[] = { OPT_END };
+	cli_opt opts[] = { CLI_OPT_END };
 	const cli_command cmd = {
 		"hf auth token", "",
 		"Print the active token to standard output (the only command that shows it unmasked).",
@@ -748,29 +745,13 @@ int cmd_auth_token(int argc, char **argv)
 
 int cmd_auth(int argc, char **argv)
 {
-	static const struct {
-		const char *name;
-		int (*fn)(int, char **);
-	} subs[] = {
+	static const cli_sub subs[] = {
 		{ "login", cmd_auth_login }, { "logout", cmd_auth_logout },
 		{ "whoami", cmd_auth_whoami }, { "status", cmd_auth_status },
 		{ "list", cmd_auth_list }, { "ls", cmd_auth_list },
 		{ "switch", cmd_auth_switch }, { "token", cmd_auth_token },
 	};
-	size_t i;
 
-	if (argc < 1 || strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0) {
-		FILE *out = argc < 1 ? stderr : stdout;
-
-		fprintf(out, "Usage: %s auth <subcommand> [OPTIONS]\n\n  Manage authentication.\n\n%s"
-			     "\nRun '%s auth <subcommand> --help' for its options.\n",
-			cli_g.argv0_name, auth_help, cli_g.argv0_name);
-		return argc < 1 ? CLI_EXIT_USAGE : 0;
-	}
-	for (i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
-		if (strcmp(subs[i].name, argv[0]) == 0)
-			return subs[i].fn(argc - 1, argv + 1);
-	fprintf(stderr, "Error: no such command: 'auth %s'\nRun '%s auth --help' for the list.\n",
-		argv[0], cli_g.argv0_name);
-	return CLI_EXIT_USAGE;
+	return cli_dispatch("auth", "Manage authentication.", auth_help, subs,
+			    sizeof(subs) / sizeof(subs[0]), argc, argv);
 }

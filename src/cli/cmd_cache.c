@@ -12,8 +12,6 @@
 
 #include "cli.h"
 
-#define OPT_END { NULL, 0, CLI_OPT_BOOL, NULL, NULL, NULL, 0 }
-
 /* The official short size: "%3.1f" and a decimal unit ("2.7M"). */
 void cli_short_size(char *out, size_t len, double num)
 {
@@ -138,7 +136,7 @@ static int cache_info(int argc, char **argv)
 		{ "format", 0, CLI_OPT_STRING, &format, "FORMAT", "Output format: human or json.", 0 },
 		{ "json", 0, CLI_OPT_BOOL, &json, NULL, "Same as --format json.", 0 },
 		{ "show-warnings", 0, CLI_OPT_BOOL, &show_warnings, NULL, "List the cache's inconsistencies.", 0 },
-		OPT_END
+		CLI_OPT_END
 	};
 	const cli_command cmd = {
 		"hf cache info", "[OPTIONS]",
@@ -425,7 +423,7 @@ static int cache_ls(int argc, char **argv)
 		{ "json", 0, CLI_OPT_BOOL, &json, NULL, "Same as --format json.", 0 },
 		{ "quiet", 'q', CLI_OPT_BOOL, &quiet, NULL, "Print only the ids (or revisions).", 0 },
 		{ "show-warnings", 0, CLI_OPT_BOOL, &show_warnings, NULL, "List the cache's inconsistencies.", 0 },
-		OPT_END
+		CLI_OPT_END
 	};
 	const cli_command cmd = { "hf cache ls", "[OPTIONS]", "List cached repositories (or revisions).",
 				  NULL, opts, 0, 0 };
@@ -821,7 +819,7 @@ static int cache_rm(int argc, char **argv)
 		{ "cache-dir", 0, CLI_OPT_STRING, &cache_dir, "DIR", "Cache directory (default: HF_HUB_CACHE).", 0 },
 		{ "yes", 'y', CLI_OPT_BOOL, &yes, NULL, "Do not ask for confirmation.", 0 },
 		{ "dry-run", 0, CLI_OPT_BOOL, &dry_run, NULL, "Show what would be deleted, delete nothing.", 0 },
-		OPT_END
+		CLI_OPT_END
 	};
 	const cli_command cmd = {
 		"hf cache rm", "TARGET... [OPTIONS]",
@@ -876,7 +874,7 @@ static int cache_delete(int argc, char **argv)
 		{ "cache-dir", 0, CLI_OPT_STRING, &cache_dir, "DIR", "Cache directory (default: HF_HUB_CACHE).", 0 },
 		{ "yes", 'y', CLI_OPT_BOOL, &yes, NULL, "Do not ask for confirmation.", 0 },
 		{ "dry-run", 0, CLI_OPT_BOOL, &dry_run, NULL, "Show what would be deleted, delete nothing.", 0 },
-		OPT_END
+		CLI_OPT_END
 	};
 	const cli_command cmd = { "hf cache delete", "--repo-id ID [OPTIONS]",
 				  "Delete one repository from the cache.", NULL, opts, 0, 0 };
@@ -924,7 +922,7 @@ static int cache_prune(int argc, char **argv)
 		{ "cache-dir", 0, CLI_OPT_STRING, &cache_dir, "DIR", "Cache directory (default: HF_HUB_CACHE).", 0 },
 		{ "yes", 'y', CLI_OPT_BOOL, &yes, NULL, "Do not ask for confirmation.", 0 },
 		{ "dry-run", 0, CLI_OPT_BOOL, &dry_run, NULL, "Show what would be deleted, delete nothing.", 0 },
-		OPT_END
+		CLI_OPT_END
 	};
 	const cli_command cmd = {
 		"hf cache prune", "[OPTIONS]",
@@ -982,7 +980,7 @@ static int cache_verify(int argc, char **argv)
 		{ "fail-on-missing-files", 0, CLI_OPT_BOOL, &fail_missing, NULL, "Exit non-zero when a file is missing.", 0 },
 		{ "fail-on-extra-files", 0, CLI_OPT_BOOL, &fail_extra, NULL, "Exit non-zero on files the repo does not have.", 0 },
 		{ "token", 0, CLI_OPT_STRING, &token, "TOKEN", "Token to list a private or gated repository.", 0 },
-		OPT_END
+		CLI_OPT_END
 	};
 	const cli_command cmd = {
 		"hf cache verify", "REPO_ID [OPTIONS]",
@@ -1159,7 +1157,7 @@ int cmd_scan_cache(int argc, char **argv)
 		{ "dir", 0, CLI_OPT_STRING, &dir, "DIR", "Cache directory (default: HF_HUB_CACHE).", 0 },
 		{ "verbose", 'v', CLI_OPT_BOOL, &verbose, NULL,
 		  "One row per revision; -vvv also prints the warnings.", 0 },
-		OPT_END
+		CLI_OPT_END
 	};
 	const cli_command cmd = { "huggingface-cli scan-cache", "[OPTIONS]",
 				  "Scan the cache (legacy; see 'hf cache ls').", NULL, opts, 0, 0 };
@@ -1219,37 +1217,20 @@ done:
 
 int cmd_cache(int argc, char **argv)
 {
-	static const struct {
-		const char *name;
-		int (*fn)(int, char **);
-	} subs[] = {
-		{ "info", cache_info }, { "ls", cache_ls },	 { "list", cache_ls },	    { "rm", cache_rm },
-		{ "delete", cache_delete }, { "prune", cache_prune }, { "verify", cache_verify },
-		{ "scan", cmd_scan_cache },
+	static const cli_sub subs[] = {
+		{ "info", cache_info },	    { "ls", cache_ls },		 { "list", cache_ls },
+		{ "rm", cache_rm },	    { "delete", cache_delete },	 { "prune", cache_prune },
+		{ "verify", cache_verify }, { "scan", cmd_scan_cache },
 	};
-	size_t i;
 
-	if (argc < 1 || strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0) {
-		FILE *out = argc < 1 ? stderr : stdout;
-
-		fprintf(out, "Usage: %s cache <subcommand> [OPTIONS]\n\n  Manage the local cache.\n\n"
-			     "Subcommands:\n"
-			     "  info     Every cached repository, its size and last use, and where the cache is\n"
-			     "  ls       List repositories or revisions (filters, sorting, JSON) (alias: list)\n"
-			     "  rm       Delete repositories or revisions\n"
-			     "  delete   Delete one repository: --repo-id ID\n"
-			     "  prune    Delete detached revisions and leftovers of dead downloads\n"
-			     "  verify   Re-hash cached files against the Hub's hashes\n"
-			     "\nRun '%s cache <subcommand> --help' for its options.\n",
-			cli_g.argv0_name, cli_g.argv0_name);
-		return argc < 1 ? CLI_EXIT_USAGE : 0;
-	}
-	for (i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
-		if (strcmp(subs[i].name, argv[0]) == 0)
-			return subs[i].fn(argc - 1, argv + 1);
-	fprintf(stderr, "Error: no such command: 'cache %s'\nRun '%s cache --help' for the list.\n", argv[0],
-		cli_g.argv0_name);
-	return CLI_EXIT_USAGE;
+	return cli_dispatch("cache", "Manage the local cache.",
+			    "  info     Every cached repository, its size and last use, and where the cache is\n"
+			    "  ls       List repositories or revisions (filters, sorting, JSON) (alias: list)\n"
+			    "  rm       Delete repositories or revisions\n"
+			    "  delete   Delete one repository: --repo-id ID\n"
+			    "  prune    Delete detached revisions and leftovers of dead downloads\n"
+			    "  verify   Re-hash cached files against the Hub's hashes\n",
+			    subs, sizeof(subs) / sizeof(subs[0]), argc, argv);
 }
 
 /*
@@ -1270,7 +1251,7 @@ int cmd_delete_cache(int argc, char **argv)
 	cli_opt opts[] = {
 		{ "dir", 0, CLI_OPT_STRING, &dir, "DIR", "Cache directory (default: HF_HUB_CACHE).", 0 },
 		{ "disable-tui", 0, CLI_OPT_BOOL, &disable_tui, NULL, "Select revisions by editing a file (always the case here).", 0 },
-		OPT_END
+		CLI_OPT_END
 	};
 	const cli_command cmd = { "huggingface-cli delete-cache", "[OPTIONS]",
 				  "Choose revisions to delete by editing a file (legacy; see 'hf cache rm').",

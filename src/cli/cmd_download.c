@@ -165,7 +165,7 @@ int cmd_download(int argc, char **argv)
 		{ "format", 0, CLI_OPT_STRING, &format, "FORMAT", "Output format: auto, human, json, agent or quiet.", 0 },
 		{ "json", 0, CLI_OPT_BOOL, &json, NULL, "Same as --format json.", 0 },
 		{ "quiet", 'q', CLI_OPT_BOOL, &quiet, NULL, "Print only the path; no progress.", 0 },
-		{ NULL, 0, CLI_OPT_BOOL, NULL, NULL, NULL, 0 }
+		CLI_OPT_END
 	};
 	const cli_command cmd = {
 		"hf download", "REPO_ID [FILENAMES]... [OPTIONS]",

@@ -74,7 +74,7 @@ int cmd_env(int argc, char **argv)
 	const cli_opt opts[] = {
 		{ "format", 0, CLI_OPT_STRING, &format, "FORMAT", "Output format: human or json.", 0 },
 		{ "json", 0, CLI_OPT_BOOL, &json, NULL, "Same as --format json.", 0 },
-		{ NULL, 0, CLI_OPT_BOOL, NULL, NULL, NULL, 0 }
+		CLI_OPT_END
 	};
 	const cli_command cmd = {
 		"hf env", "[OPTIONS]",

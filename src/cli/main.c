@@ -74,6 +74,27 @@ int cli_client(hf_client **out, const char *token, int *exit_code)
 	return HF_OK;
 }
 
+int cli_dispatch(const char *group, const char *summary, const char *listing, const cli_sub *subs,
+		 size_t n, int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 1 || strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0) {
+		FILE *out = argc < 1 ? stderr : stdout;
+
+		fprintf(out, "Usage: %s %s <subcommand> [OPTIONS]\n\n  %s\n\nSubcommands:\n%s"
+			     "\nRun '%s %s <subcommand> --help' for its options.\n",
+			cli_g.argv0_name, group, summary, listing, cli_g.argv0_name, group);
+		return argc < 1 ? CLI_EXIT_USAGE : 0;
+	}
+	for (i = 0; i < n; i++)
+		if (strcmp(subs[i].name, argv[0]) == 0)
+			return subs[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "Error: no such command: '%s %s'\nRun '%s %s --help' for the list.\n", group,
+		argv[0], cli_g.argv0_name, group);
+	return CLI_EXIT_USAGE;
+}
+
 static const char *base_name(const char *path)
 {
 	const char *slash = strrchr(path, '/');

@@ -21,21 +21,6 @@
 #include "util.h"
 #include "validate.h"
 
-int hf__strlist_push(hf_strlist *list, const char *s)
-{
-	char **items = realloc(list->items, (list->count + 1) * sizeof(char *));
-	char *copy;
-
-	if (!items)
-		return -1;
-	list->items = items;
-	copy = hf__strdup(s);
-	if (!copy)
-		return -1;
-	list->items[list->count++] = copy;
-	return 0;
-}
-
 char *hf__cache_root(hf_client *c, const char *cache_dir)
 {
 	if (cache_dir && *cache_dir) {

@@ -13,8 +13,6 @@
 int hf__scan_repo(const char *root, const char *name, hf_cached_repo *repo, hf_cache_info *info,
 		  char *warn, size_t warnlen);
 void hf__cached_repo_dispose(hf_cached_repo *repo);
-/* Append a copy of s to a list. 0 or -1. */
-int hf__strlist_push(hf_strlist *list, const char *s);
 /* Resolve cache_dir (NULL: the client's) to a heap string. */
 char *hf__cache_root(hf_client *c, const char *cache_dir);
 

@@ -16,26 +16,11 @@ typedef struct collect {
 	int oom;
 } collect;
 
-static int push(hf_strlist *l, const char *s)
-{
-	char **items = realloc(l->items, (l->count + 1) * sizeof(char *));
-	char *copy;
-
-	if (!items)
-		return -1;
-	l->items = items;
-	copy = hf__strdup(s);
-	if (!copy)
-		return -1;
-	l->items[l->count++] = copy;
-	return 0;
-}
-
 static int on_pair(const char *key, const char *value, void *payload)
 {
 	collect *col = payload;
 
-	if (push(col->keys, key) < 0 || push(col->values, value) < 0) {
+	if (hf__strlist_push(col->keys, key) < 0 || hf__strlist_push(col->values, value) < 0) {
 		col->oom = 1;
 		return 1;
 	}

@@ -380,12 +380,51 @@ typedef struct job_error {
 } job_error;
 
 /*
+ * Fetch j's bytes into a verified temporary file in dir (f->tmp_path on
+ * success; the caller publishes it). On failure err describes it.
+ */
+static int fetch_job(dl *d, hf__conn *conn, const job *j, const char *dir, job_progress *jp,
+		     hf__fetch *f, job_error *err)
+{
+	char *url = hf__resolve_url(d->c, d->o.repo_type, d->repo_id, d->commit, j->file);
+	int rc;
+
+	if (!url)
+		return HF_ENOMEM;
+	f->client = d->c;
+	f->conn = conn;
+	f->url = url;
+	f->first_url = j->first_url;
+	f->token = d->token;
+	f->etag = j->etag;
+	f->size = j->size;
+	f->dir = dir;
+	f->prefix = j->etag;
+	f->label = j->file;
+	f->connections = d->o.connections_per_file;
+	f->split_threshold = d->o.split_threshold;
+	f->progress = on_fetch_progress;
+	f->progress_payload = jp;
+	f->cancel = &d->cancel;
+	rc = hf__fetch_run(f);
+	if (rc) {
+		snprintf(err->msg, sizeof(err->msg), "%s", f->msg);
+		err->hint = f->hint;
+		err->status = f->http_status;
+		snprintf(err->error_code, sizeof(err->error_code), "%s", f->error_code);
+		snprintf(err->server_msg, sizeof(err->server_msg), "%s", f->server_msg);
+	}
+	free(url);
+	return rc;
+}
+
+/*
  * Make sure blobs/<etag> holds the verified bytes of j (downloading them
  * under the etag's lock when needed), then link the snapshot to it.
  */
 static int cache_one(dl *d, hf__conn *conn, const job *j, job_error *err)
 {
-	char *url = NULL, *blob = NULL, *blobs_dir = NULL;
+	char *blob = NULL, *blobs_dir = NULL;
 	job_progress jp = { d, j, 0 };
 	hf__fetch f;
 	int lock_fd, rc = HF_OK;
@@ -412,35 +451,9 @@ static int cache_one(dl *d, hf__conn *conn, const job *j, job_error *err)
 		rc = rc == -ENOSPC ? HF_ENOSPC : HF_EIO;
 		goto done;
 	}
-	url = hf__resolve_url(d->c, d->o.repo_type, d->repo_id, d->commit, j->file);
-	if (!url) {
-		rc = HF_ENOMEM;
+	rc = fetch_job(d, conn, j, blobs_dir, &jp, &f, err);
+	if (rc)
 		goto done;
-	}
-	f.client = d->c;
-	f.conn = conn;
-	f.url = url;
-	f.first_url = j->first_url;
-	f.token = d->token;
-	f.etag = j->etag;
-	f.size = j->size;
-	f.dir = blobs_dir;
-	f.prefix = j->etag;
-	f.label = j->file;
-	f.connections = d->o.connections_per_file;
-	f.split_threshold = d->o.split_threshold;
-	f.progress = on_fetch_progress;
-	f.progress_payload = &jp;
-	f.cancel = &d->cancel;
-	rc = hf__fetch_run(&f);
-	if (rc) {
-		snprintf(err->msg, sizeof(err->msg), "%s", f.msg);
-		err->hint = f.hint;
-		err->status = f.http_status;
-		snprintf(err->error_code, sizeof(err->error_code), "%s", f.error_code);
-		snprintf(err->server_msg, sizeof(err->server_msg), "%s", f.server_msg);
-		goto done;
-	}
 	if (d->o.force) {
 		/* Same verified content under the same name: replacing is safe. */
 		rc = rename(f.tmp_path, blob) == 0 ? 0 : -errno;
@@ -472,7 +485,6 @@ done:
 	}
 	hf__unlock_fd(lock_fd);
 	free(f.tmp_path);
-	free(url);
 	free(blob);
 	free(blobs_dir);
 	return rc;
@@ -833,7 +845,7 @@ static int copy_file(const char *src, const char *dst)
 static int local_one(dl *d, hf__conn *conn, const job *j, job_error *err)
 {
 	char *lp = local_path(d, j->file), *lock = local_meta_path(d, j->file, ".lock");
-	char *tmpdir = NULL, *blob = NULL, *url = NULL;
+	char *tmpdir = NULL, *blob = NULL;
 	job_progress jp = { d, j, 0 };
 	local_meta m;
 	hf__fetch f;
@@ -890,35 +902,9 @@ static int local_one(dl *d, hf__conn *conn, const job *j, job_error *err)
 		(void)local_meta_write(d, j->file, d->commit, j->etag);
 		goto done;
 	}
-	url = hf__resolve_url(d->c, d->o.repo_type, d->repo_id, d->commit, j->file);
-	if (!url) {
-		rc = HF_ENOMEM;
+	rc = fetch_job(d, conn, j, tmpdir, &jp, &f, err);
+	if (rc)
 		goto done;
-	}
-	f.client = d->c;
-	f.conn = conn;
-	f.url = url;
-	f.first_url = j->first_url;
-	f.token = d->token;
-	f.etag = j->etag;
-	f.size = j->size;
-	f.dir = tmpdir;
-	f.prefix = j->etag;
-	f.label = j->file;
-	f.connections = d->o.connections_per_file;
-	f.split_threshold = d->o.split_threshold;
-	f.progress = on_fetch_progress;
-	f.progress_payload = &jp;
-	f.cancel = &d->cancel;
-	rc = hf__fetch_run(&f);
-	if (rc) {
-		snprintf(err->msg, sizeof(err->msg), "%s", f.msg);
-		err->hint = f.hint;
-		err->status = f.http_status;
-		snprintf(err->error_code, sizeof(err->error_code), "%s", f.error_code);
-		snprintf(err->server_msg, sizeof(err->server_msg), "%s", f.server_msg);
-		goto done;
-	}
 	if (rename(f.tmp_path, lp) != 0) {
 		snprintf(err->msg, sizeof(err->msg), "cannot write '%s': %s", lp, strerror(errno));
 		unlink(f.tmp_path);
@@ -936,7 +922,6 @@ done:
 	}
 	hf__unlock_fd(lock_fd);
 	free(f.tmp_path);
-	free(url);
 	free(blob);
 	free(tmpdir);
 	free(lock);

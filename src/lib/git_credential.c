@@ -147,16 +147,12 @@ static int parse_helpers(const char *text, hf_strlist *out)
 				while (p < end && is_helper_char(*p))
 					p++;
 				if (p > v && (p == end || isspace((unsigned char)*p))) {
-					char **items = realloc(out->items, (out->count + 1) * sizeof(char *));
-					char *name;
+					char *name = hf__strndup(v, (size_t)(p - v));
+					int bad = !name || hf__strlist_push(out, name) < 0;
 
-					if (!items)
+					free(name);
+					if (bad)
 						return -1;
-					out->items = items;
-					name = hf__strndup(v, (size_t)(p - v));
-					if (!name)
-						return -1;
-					out->items[out->count++] = name;
 				}
 			}
 		}

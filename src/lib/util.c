@@ -1,3 +1,4 @@
+#include "hf/common.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -40,4 +41,19 @@ int hf__starts_with(const char *s, const char *prefix)
 	if (!s || !prefix)
 		return 0;
 	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+int hf__strlist_push(hf_strlist *list, const char *s)
+{
+	char **items = realloc(list->items, (list->count + 1) * sizeof(char *));
+	char *copy;
+
+	if (!items)
+		return -1;
+	list->items = items;
+	copy = hf__strdup(s);
+	if (!copy)
+		return -1;
+	list->items[list->count++] = copy;
+	return 0;
 }

@@ -12,4 +12,8 @@ void hf__wipe(void *p, size_t n);
 /* 1 when s starts with prefix. */
 int hf__starts_with(const char *s, const char *prefix);
 
+struct hf_strlist;
+/* Append a copy of s to a list (hf_strlist_dispose frees it). 0 or -1. */
+int hf__strlist_push(struct hf_strlist *list, const char *s);
+
 #endif
