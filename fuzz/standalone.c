@@ -1,0 +1,41 @@
+/*
+ * Runs a fuzz target over files (the seed corpus) without libFuzzer, so
+ * the targets also build with gcc and run under ctest as regression tests.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int main(int argc, char **argv)
+{
+	int i, n = 0;
+
+	for (i = 1; i < argc; i++) {
+		FILE *f = fopen(argv[i], "rb");
+		uint8_t *buf;
+		long len;
+
+		if (!f) {
+			perror(argv[i]);
+			return 1;
+		}
+		fseek(f, 0, SEEK_END);
+		len = ftell(f);
+		fseek(f, 0, SEEK_SET);
+		buf = malloc(len > 0 ? (size_t)len : 1);
+		if (!buf || (len > 0 && fread(buf, 1, (size_t)len, f) != (size_t)len)) {
+			fclose(f);
+			free(buf);
+			return 1;
+		}
+		fclose(f);
+		LLVMFuzzerTestOneInput(buf, (size_t)len);
+		free(buf);
+		n++;
+	}
+	printf("%d input(s) ran clean\n", n);
+	return 0;
+}

@@ -1,0 +1,28 @@
+#!/bin/sh
+# Build the libFuzzer targets with clang and run each for a bounded time
+# (FUZZ_SECONDS, default 10) from a copy of its seed corpus. New crashes
+# are left in build-fuzz/crash-* and fail the run.
+set -eu
+cd "$(dirname "$0")/.."
+secs=${FUZZ_SECONDS:-10}
+if ! command -v clang >/dev/null 2>&1; then
+	echo "fuzz: clang not found, skipped"
+	exit 0
+fi
+CC=clang cmake -S . -B build-fuzz -DHF_BUILD_FUZZERS=ON -DHF_FUZZ_INSTRUMENT=ON \
+	-DHF_BUILD_CLI=OFF -DCMAKE_BUILD_TYPE=Debug >/dev/null
+cmake --build build-fuzz -j "$(nproc 2>/dev/null || echo 2)" >/dev/null
+for t in tree_page link_header validate ini dotenv; do
+	work=build-fuzz/corpus-$t
+	rm -rf "$work"
+	mkdir -p "$work"
+	cp fuzz/corpus/$t/* "$work/"
+	echo "fuzz: $t for ${secs}s"
+	(cd build-fuzz && ./fuzz/fuzz_$t -max_total_time="$secs" -timeout=10 -rss_limit_mb=1024 \
+		-print_final_stats=1 "corpus-$t" 2>&1 | grep -E "^stat::number_of_executed_units|ERROR|SUMMARY" || true)
+	if ls build-fuzz/crash-* build-fuzz/leak-* build-fuzz/timeout-* >/dev/null 2>&1; then
+		echo "fuzz: $t found a failing input (build-fuzz/crash-*)"
+		exit 1
+	fi
+done
+echo "fuzz: all targets ran clean"
