@@ -554,22 +554,55 @@ static void print_expires(long long at)
 	printf("%s%-12s", day, at < (long long)time(NULL) ? " (expired)" : "");
 }
 
+/* The stored tokens as JSON: [{"name", "token" (masked), "active", "expires"}]. */
+static void print_token_list_json(const hf_stored_tokens *list, const char *active)
+{
+	size_t i;
+
+	printf("[");
+	for (i = 0; i < list->count; i++) {
+		char *mask = hf_token_mask(list->items[i].token);
+
+		printf("%s{\"name\": ", i ? ", " : "");
+		cli_json_string(stdout, list->items[i].name);
+		printf(", \"token\": ");
+		cli_json_string(stdout, mask);
+		printf(", \"active\": %s, \"expires\": ",
+		       active && strcmp(active, list->items[i].token) == 0 ? "true" : "false");
+		if (list->items[i].expires_at)
+			printf("%lld}", list->items[i].expires_at);
+		else
+			printf("null}");
+		hf_free(mask);
+	}
+	printf("]\n");
+}
+
 int cmd_auth_list(int argc, char **argv)
 {
-	int npos, rc, exit_code = 0, any_expiry = 0;
+	const char *format = NULL;
+	int json = 0, quiet = 0, npos, rc, exit_code = 0, any_expiry = 0;
 	char **pos;
+	cli_format fmt;
 	hf_client *client = NULL;
 	hf_stored_tokens *list = NULL;
 	char *active = NULL;
 	size_t i, w = 4;
-	cli_opt opts[] = { CLI_OPT_END };
-	const cli_command cmd = { "hf auth list", "", "List the stored access tokens (masked).",
+	cli_opt opts[] = {
+		{ "format", 0, CLI_OPT_STRING, &format, "FORMAT", "Output format: human, json or quiet.", 0 },
+		{ "json", 0, CLI_OPT_BOOL, &json, NULL, "Same as --format json.", 0 },
+		{ "quiet", 'q', CLI_OPT_BOOL, &quiet, NULL, "Print only the token names.", 0 },
+		CLI_OPT_END
+	};
+	const cli_command cmd = { "hf auth list", "[OPTIONS]", "List the stored access tokens (masked).",
 				  NULL, opts, 0, 0 };
 
 	rc = cli_parse(&cmd, argc, argv, &pos, &npos);
 	if (rc)
 		return rc > 0 ? 0 : CLI_EXIT_USAGE;
 	free(pos);
+	if (cli_format_resolve(format, json, quiet, &fmt) < 0)
+		return CLI_EXIT_USAGE;
 	if (cli_client(&client, NULL, &exit_code))
 		return exit_code;
 	rc = hf_stored_tokens_load(client, &list);
@@ -580,6 +613,15 @@ int cmd_auth_list(int argc, char **argv)
 	if (hf_client_error(client)->code == HF_EPROTOCOL)
 		cli_warn("%s", hf_client_error(client)->message);
 	hf_token_resolve(client, NULL, &active, NULL);
+	if (fmt == CLI_FMT_JSON) {
+		print_token_list_json(list, active);
+		goto done;
+	}
+	if (fmt == CLI_FMT_QUIET) {
+		for (i = 0; i < list->count; i++)
+			printf("%s\n", list->items[i].name);
+		goto done;
+	}
 	if (list->count == 0) {
 		if (env_token_set())
 			printf("No stored access tokens found.\n");
@@ -718,7 +760,7 @@ int cmd_auth_token(int argc, char **argv)
 	char *token = NULL;
 	cli_opt opts[] = { CLI_OPT_END };
 	const cli_command cmd = {
-		"hf auth token", "",
+		"hf auth token", "[OPTIONS]",
 		"Print the active token to standard output (the only command that shows it unmasked).",
 		NULL, opts, 0, 0
 	};

@@ -963,12 +963,49 @@ done:
 	return exit_code;
 }
 
+/* {"repo_id", "repo_type", "revision", "verified", "mismatches": [{"file", "problem"}], "missing": [...], "extra": [...]} */
+static void print_verify_json(const char *repo_id, hf_repo_type type, const hf_verify_result *r)
+{
+	int kind;
+	size_t i;
+
+	printf("{\"repo_id\": ");
+	cli_json_string(stdout, repo_id);
+	printf(", \"repo_type\": \"%s\", \"revision\": ", hf_repo_type_name(type));
+	cli_json_string(stdout, r->commit[0] ? r->commit : NULL);
+	printf(", \"verified\": %zu", r->verified);
+	for (kind = 1; kind <= 3; kind++) {
+		int first = 1;
+
+		printf(", \"%s\": [", kind == 1 ? "mismatches" : kind == 2 ? "missing" : "extra");
+		for (i = 0; i < r->nb_issues; i++) {
+			if (r->issues[i].kind != kind)
+				continue;
+			printf("%s", first ? "" : ", ");
+			first = 0;
+			if (kind == 1) {
+				printf("{\"file\": ");
+				cli_json_string(stdout, r->issues[i].file);
+				printf(", \"problem\": ");
+				cli_json_string(stdout, r->issues[i].problem);
+				printf("}");
+			} else {
+				cli_json_string(stdout, r->issues[i].file);
+			}
+		}
+		printf("]");
+	}
+	printf("}\n");
+}
+
 static int cache_verify(int argc, char **argv)
 {
 	const char *cache_dir = NULL, *local_dir = NULL, *repo_type = NULL, *revision = NULL, *token = NULL;
-	int fail_missing = 0, fail_extra = 0, npos, rc, exit_code = 0;
+	const char *format = NULL;
+	int fail_missing = 0, fail_extra = 0, json = 0, quiet = 0, npos, rc, exit_code = 0;
 	char **pos;
 	size_t i;
+	cli_format fmt;
 	hf_client *client = NULL;
 	hf_verify_result *r = NULL;
 	hf_download_options o = HF_DOWNLOAD_OPTIONS_INIT;
@@ -980,6 +1017,9 @@ static int cache_verify(int argc, char **argv)
 		{ "fail-on-missing-files", 0, CLI_OPT_BOOL, &fail_missing, NULL, "Exit non-zero when a file is missing.", 0 },
 		{ "fail-on-extra-files", 0, CLI_OPT_BOOL, &fail_extra, NULL, "Exit non-zero on files the repo does not have.", 0 },
 		{ "token", 0, CLI_OPT_STRING, &token, "TOKEN", "Token to list a private or gated repository.", 0 },
+		{ "format", 0, CLI_OPT_STRING, &format, "FORMAT", "Output format: human, json or quiet.", 0 },
+		{ "json", 0, CLI_OPT_BOOL, &json, NULL, "Same as --format json.", 0 },
+		{ "quiet", 'q', CLI_OPT_BOOL, &quiet, NULL, "Print nothing; only the exit code tells.", 0 },
 		CLI_OPT_END
 	};
 	const cli_command cmd = {
@@ -993,6 +1033,10 @@ static int cache_verify(int argc, char **argv)
 	rc = cli_parse(&cmd, argc, argv, &pos, &npos);
 	if (rc)
 		return rc > 0 ? 0 : CLI_EXIT_USAGE;
+	if (cli_format_resolve(format, json, quiet, &fmt) < 0) {
+		exit_code = CLI_EXIT_USAGE;
+		goto done;
+	}
 	if (cache_dir && local_dir) {
 		cli_error_line("--cache-dir and --local-dir cannot be used together", NULL);
 		exit_code = CLI_EXIT_USAGE;
@@ -1014,7 +1058,9 @@ static int cache_verify(int argc, char **argv)
 		exit_code = cli_fail(client, rc);
 		goto done;
 	}
-	for (i = 0; i < r->nb_issues; i++) {
+	if (fmt == CLI_FMT_JSON)
+		print_verify_json(pos[0], o.repo_type, r);
+	for (i = 0; i < r->nb_issues && fmt != CLI_FMT_JSON; i++) {
 		const hf_verify_issue *is = &r->issues[i];
 
 		if (is->kind == 1)
@@ -1028,8 +1074,9 @@ static int cache_verify(int argc, char **argv)
 		exit_code = hf_exit_code(HF_EINTEGRITY);
 		goto done;
 	}
-	printf("Verified %zu file(s) for %s '%s'. All checksums match.\n", r->verified,
-	       hf_repo_type_name(o.repo_type), pos[0]);
+	if (fmt == CLI_FMT_HUMAN || fmt == CLI_FMT_AGENT)
+		printf("Verified %zu file(s) for %s '%s'. All checksums match.\n", r->verified,
+		       hf_repo_type_name(o.repo_type), pos[0]);
 done:
 	hf_verify_result_free(r);
 	free(pos);

@@ -22,9 +22,23 @@ static void on_sigint(int sig)
 
 typedef struct progress_view {
 	int show;
+	int ansi;	/* may erase with ESC[K (cli_color); else pad with spaces */
 	double start;
-	int drawn;
+	int drawn;	/* width of the line on screen, 0: none */
 } progress_view;
+
+/* Take the progress line off the screen. */
+static void progress_clear(progress_view *v)
+{
+	if (!v->drawn)
+		return;
+	if (v->ansi)
+		fputs("\r\033[K", stderr);
+	else
+		fprintf(stderr, "\r%*s\r", v->drawn, "");
+	fflush(stderr);
+	v->drawn = 0;
+}
 
 static double now_s(void)
 {
@@ -52,8 +66,9 @@ void cli_format_size(char *out, size_t len, double bytes)
 static int on_progress(const hf_progress *p, void *payload)
 {
 	progress_view *v = payload;
-	char done[32], total[32], rate[32], eta[32] = "--:--";
+	char done[32], total[32], rate[32], eta[32] = "--:--", line[256];
 	double elapsed, speed;
+	int len;
 
 	if (interrupted)
 		return 1;
@@ -69,10 +84,19 @@ static int on_progress(const hf_progress *p, void *payload)
 
 		snprintf(eta, sizeof(eta), "%ld:%02ld", s / 60, s % 60);
 	}
-	fprintf(stderr, "\r\033[KFetching %zu/%zu files  %s / %s  %s/s  ETA %s  %.40s", p->files_done,
-		p->files_total, done, total, rate, eta, p->file ? p->file : "");
+	len = snprintf(line, sizeof(line), "Fetching %zu/%zu files  %s / %s  %s/s  ETA %s  %.40s",
+		       p->files_done, p->files_total, done, total, rate, eta, p->file ? p->file : "");
+	if (len < 0)
+		return 0;
+	if (len >= (int)sizeof(line))
+		len = (int)sizeof(line) - 1;
+	if (v->ansi)
+		fprintf(stderr, "\r\033[K%s", line);
+	else
+		fprintf(stderr, "\r%s%*s", line, v->drawn > len ? v->drawn - len : 0, "");
 	fflush(stderr);
-	v->drawn = 1;
+	if (len > v->drawn || v->ansi)
+		v->drawn = len;
 	return 0;
 }
 
@@ -147,7 +171,7 @@ int cmd_download(int argc, char **argv)
 	cli_format fmt;
 	hf_client *client = NULL;
 	hf_download_options o = HF_DOWNLOAD_OPTIONS_INIT;
-	progress_view view = { 0, 0, 0 };
+	progress_view view = { 0, 0, 0, 0 };
 	struct sigaction sa, old_sa;
 	const hf_config *cfg;
 	cli_opt opts[] = {
@@ -255,7 +279,9 @@ int cmd_download(int argc, char **argv)
 		goto done;
 	}
 
+	/* Never on a non-terminal; NO_COLOR keeps it but without escape sequences. */
 	view.show = fmt == CLI_FMT_HUMAN && isatty(STDERR_FILENO) && cfg->disable_progress_bars != 1;
+	view.ansi = cli_color(stderr);
 	view.start = now_s();
 	o.progress = on_progress;
 	o.progress_payload = &view;
@@ -288,8 +314,7 @@ int cmd_download(int argc, char **argv)
 				free((char *)(uintptr_t)patterns[i - 1]);
 	}
 	sigaction(SIGINT, &old_sa, NULL);
-	if (view.drawn)
-		fprintf(stderr, "\r\033[K");
+	progress_clear(&view);
 	if (rc) {
 		exit_code = interrupted ? 130 : cli_fail(client, rc);
 		if (interrupted)

@@ -171,14 +171,14 @@ void cli_print_help(FILE *out, const cli_command *cmd)
 {
 	const cli_opt *o;
 	const char *path = cmd->path;
+	const char *args = cmd->args && *cmd->args ? cmd->args : "[OPTIONS]";
 
 	/* Under the legacy name, show the legacy name. */
 	if (strncmp(path, "hf ", 3) == 0 && strcmp(cli_g.argv0_name, "hf") != 0)
-		fprintf(out, "Usage: %s %s %s\n\n  %s\n", cli_g.argv0_name, path + 3,
-			cmd->args ? cmd->args : "[OPTIONS]", cmd->summary);
-	else
-		fprintf(out, "Usage: %s %s\n\n  %s\n", path, cmd->args ? cmd->args : "[OPTIONS]",
+		fprintf(out, "Usage: %s %s %s\n\n  %s\n", cli_g.argv0_name, path + 3, args,
 			cmd->summary);
+	else
+		fprintf(out, "Usage: %s %s\n\n  %s\n", path, args, cmd->summary);
 	fprintf(out, "\nOptions:\n");
 	for (o = cmd->opts; o && o->name; o++) {
 		char left[96];
@@ -193,7 +193,11 @@ void cli_print_help(FILE *out, const cli_command *cmd)
 				 o->name, o->metavar ? o->metavar : "TEXT");
 		if (!o->short_name)
 			memmove(left, left + 2, strlen(left + 2) + 1);
-		fprintf(out, "  %-36s %s\n", left, o->help);
+		/* Too wide for the column: the help goes on the next line. */
+		if (strlen(left) > 35)
+			fprintf(out, "  %s\n  %-36s %s\n", left, "", o->help);
+		else
+			fprintf(out, "  %-36s %s\n", left, o->help);
 	}
 	fprintf(out, "  %-36s %s\n", "-h, --help", "Show this message and exit.");
 	if (cmd->details)

@@ -23,9 +23,18 @@ static int buf_reserve(hf__buf *buf, size_t extra)
 	cap = buf->cap ? buf->cap : 64;
 	while (cap < need)
 		cap = cap > SIZE_MAX / 2 ? need : cap * 2;
-	p = realloc(buf->data, cap);
+	/*
+	 * Not realloc(): buffers may hold a token, and realloc could leave a
+	 * copy behind in freed memory. Copy, wipe the old block, free it.
+	 */
+	p = malloc(cap);
 	if (!p)
 		return -1;
+	if (buf->data) {
+		memcpy(p, buf->data, buf->len + 1);
+		hf__wipe(buf->data, buf->cap);
+		free(buf->data);
+	}
 	buf->data = p;
 	buf->cap = cap;
 	return 0;

@@ -48,7 +48,8 @@ int hf_dotenv_read(const char *path, hf_strlist *keys, hf_strlist *values, char 
 	col.keys = keys;
 	col.values = values;
 	col.oom = 0;
-	hf__dotenv_parse(text, len, on_pair, NULL, NULL, &col);
+	if (hf__dotenv_parse(text, len, on_pair, NULL, NULL, &col) == -2)
+		col.oom = 1;
 	hf__wipe(text, len);
 	free(text);
 	if (col.oom) {

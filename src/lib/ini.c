@@ -451,12 +451,36 @@ static int valid_for_set(const char *section, const char *key, const char *value
 	return strchr(value, '\r') == NULL;
 }
 
+/* Append an empty section; NULL when out of memory. */
+static hf__ini_section *append_section(hf__ini *ini, const char *section)
+{
+	hf__ini_section *secs, *sec;
+	char *name;
+
+	if (ini->count >= SIZE_MAX / sizeof(*secs) - 1)
+		return NULL;
+	name = hf__strdup(section);
+	if (!name)
+		return NULL;
+	secs = realloc(ini->sections, (ini->count + 1) * sizeof(*secs));
+	if (!secs) {
+		free(name);
+		return NULL;
+	}
+	ini->sections = secs;
+	sec = &secs[ini->count++];
+	sec->name = name;
+	sec->entries = NULL;
+	sec->count = 0;
+	return sec;
+}
+
 int hf__ini_set(hf__ini *ini, const char *section, const char *key, const char *value)
 {
-	hf__ini_section *sec, *secs;
+	hf__ini_section *sec;
 	hf__ini_entry *ents;
-	char *k = NULL, *v = NULL, *name = NULL;
-	int created = 0;
+	char *k = NULL, *v = NULL;
+	int created = 0, rc = -1;
 	size_t i;
 
 	if (!ini || !section || !key || !value || !valid_for_set(section, key, value))
@@ -464,7 +488,7 @@ int hf__ini_set(hf__ini *ini, const char *section, const char *key, const char *
 	k = hf__strdup(key);
 	v = hf__strdup(value);
 	if (!k || !v)
-		goto fail;
+		goto done;
 	for (i = 0; k[i]; i++)
 		k[i] = (char)ascii_lower((unsigned char)k[i]);
 
@@ -474,46 +498,37 @@ int hf__ini_set(hf__ini *ini, const char *section, const char *key, const char *
 			if (strcmp(sec->entries[i].key, k) == 0) {
 				free_value(sec->entries[i].value);
 				sec->entries[i].value = v;
-				free(k);
-				return 0;
+				v = NULL;
+				rc = 0;
+				goto done;
 			}
 		}
 	} else {
-		name = hf__strdup(section);
-		if (!name || ini->count >= SIZE_MAX / sizeof(*secs) - 1)
-			goto fail;
-		secs = realloc(ini->sections, (ini->count + 1) * sizeof(*secs));
-		if (!secs)
-			goto fail;
-		ini->sections = secs;
-		sec = &secs[ini->count];
-		sec->name = name;
-		sec->entries = NULL;
-		sec->count = 0;
-		ini->count++;
-		name = NULL;
+		sec = append_section(ini, section);
+		if (!sec)
+			goto done;
 		created = 1;
 	}
-	if (sec->count >= SIZE_MAX / sizeof(*ents) - 1)
-		goto fail_new;
-	ents = realloc(sec->entries, (sec->count + 1) * sizeof(*ents));
-	if (!ents)
-		goto fail_new;
+	ents = NULL;
+	if (sec->count < SIZE_MAX / sizeof(*ents) - 1)
+		ents = realloc(sec->entries, (sec->count + 1) * sizeof(*ents));
+	if (!ents) {
+		/* Do not leave behind a section created for this call only. */
+		if (created)
+			hf__ini_remove_section(ini, section);
+		goto done;
+	}
 	sec->entries = ents;
 	ents[sec->count].key = k;
 	ents[sec->count].value = v;
 	sec->count++;
-	return 0;
-
-fail_new:
-	/* Do not leave behind a section created for this call only. */
-	if (created)
-		hf__ini_remove_section(ini, section);
-fail:
-	free(name);
+	k = NULL;
+	v = NULL;
+	rc = 0;
+done:
 	free(k);
 	free_value(v);
-	return -1;
+	return rc;
 }
 
 int hf__ini_remove_section(hf__ini *ini, const char *section)

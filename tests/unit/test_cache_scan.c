@@ -121,6 +121,9 @@ static void git_sha1(const char *text, char out[65])
 }
 
 static void pathf(char *out, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void pathf(char *out, size_t len, const char *fmt, ...)
 {
 	va_list ap;
 	int n;

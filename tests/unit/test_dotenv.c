@@ -183,7 +183,7 @@ static void expect(const struct result *r, ...)
 	size_t i = 0, line;
 
 	va_start(ap, r);
-	while ((k = va_arg(ap, const char *)) != NULL) {
+	for (k = va_arg(ap, const char *); k; k = va_arg(ap, const char *)) {
 		v = va_arg(ap, const char *);
 		assert_true(i < r->n);
 		assert_string_equal(r->keys[i], k);
@@ -192,7 +192,7 @@ static void expect(const struct result *r, ...)
 	}
 	assert_int_equal(r->n, i);
 	i = 0;
-	while ((line = va_arg(ap, size_t)) != 0) {
+	for (line = va_arg(ap, size_t); line; line = va_arg(ap, size_t)) {
 		assert_true(i < r->nwarn);
 		assert_int_equal(r->warns[i], line);
 		i++;
@@ -695,7 +695,8 @@ static void test_values_wiped(void **state)
 
 	(void)state;
 	n = snprintf(text, sizeof(text),
-		     "HF_TOKEN=%s\nB=${HF_TOKEN}\nC=\"%s\\n\"\nD='%s'\nE=${NOPE:-%s}\n",
+		     "HF_TOKEN=%s\nB=${HF_TOKEN}\nC=\"%s\\n\"\nD='%s'\nE=${NOPE:-%s}\n"
+		     "HF_TOKEN=replaced\nB=\n",
 		     secret, secret, secret, secret);
 	copy = malloc((size_t)n);
 	assert_non_null(copy);
@@ -705,7 +706,7 @@ static void test_values_wiped(void **state)
 	assert_int_equal(hf__dotenv_parse(copy, (size_t)n, on_pair, on_warn, fake_env, &r), 0);
 	watch = NULL;
 	assert_int_equal(watch_hits, 0);
-	assert_int_equal(r.n, 5);
+	assert_int_equal(r.n, 7);
 	assert_string_equal(r.values[1], secret);
 	assert_string_equal(r.values[4], secret);
 	hf__wipe(copy, (size_t)n);
