@@ -9,9 +9,11 @@ if ! command -v clang >/dev/null 2>&1; then
 	echo "fuzz: clang not found, skipped"
 	exit 0
 fi
-CC=clang cmake -S . -B build-fuzz -DHF_BUILD_FUZZERS=ON -DHF_FUZZ_INSTRUMENT=ON \
-	-DHF_BUILD_CLI=OFF -DCMAKE_BUILD_TYPE=Debug >/dev/null
-cmake --build build-fuzz -j "$(nproc 2>/dev/null || echo 2)" >/dev/null
+CC=clang cmake -S . -B build-fuzz -DHF_BUILD_FUZZERS=ON -DHF_BUILD_TESTS=OFF \
+	-DHF_BUILD_CLI=OFF -DHF_BUILD_EXAMPLES=OFF -DCMAKE_BUILD_TYPE=Debug >/dev/null
+targets=""
+for t in tree_page link_header validate ini dotenv; do targets="$targets --target fuzz_$t"; done
+cmake --build build-fuzz -j "$(nproc 2>/dev/null || echo 2)" $targets >/dev/null
 for t in tree_page link_header validate ini dotenv; do
 	work=build-fuzz/corpus-$t
 	rm -rf "$work"

@@ -20,3 +20,6 @@ if [ "${1:-}" != "--no-sanitize" ]; then
 	echo "== tests under ASan + UBSan =="
 	HF_SANITIZE_RUN=1 ctest --test-dir build-asan --output-on-failure -j "$jobs"
 fi
+
+echo "== fuzzing (bounded) =="
+FUZZ_SECONDS=${FUZZ_SECONDS:-10} sh scripts/fuzz.sh

@@ -3,10 +3,14 @@
  * @brief Tokens: where they come from, whom they belong to, and the files
  * and git credentials they are kept in.
  *
- * All of these functions use the client's configuration (read once at
- * hf_client_new()). A client is used by one thread at a time.
+ * These functions use the client's configuration (paths and endpoint,
+ * read once at hf_client_new()); the token variables (HF_TOKEN...) and the
+ * token file are read again at each call, so a new login is seen at once.
+ * Thread-safety: a client is used by one thread at a time; functions that
+ * take no client may be called from any thread.
  * Tokens returned to the caller are heap strings: release them with
- * hf_free_secret(), which wipes them first.
+ * hf_free_secret(), which wipes them first. A token never appears in an
+ * error message.
  */
 #ifndef HF_AUTH_H
 #define HF_AUTH_H
@@ -28,7 +32,7 @@ typedef enum hf_token_source {
 
 /**
  * Short name of a source: "explicit", "HF_TOKEN", "HUGGING_FACE_HUB_TOKEN",
- * "HUGGINGFACE_TOKEN", "token file" or "none". Static storage.
+ * "HUGGINGFACE_TOKEN", "token file" or "none". Static storage; any thread.
  * @since 0.1
  */
 HF_EXTERN(const char *) hf_token_source_name(hf_token_source source);
@@ -67,22 +71,29 @@ typedef struct hf_token_candidate {
  * (`hf auth status`): show tokens only through hf_token_mask().
  * @param out receives an array of @p count entries; free with
  *        hf_token_candidates_free().
+ * @return HF_OK (also when no source is set); HF_EINVAL (NULL argument);
+ *         HF_ENOMEM. An unreadable token file is not an error: its entry
+ *         has `error` set.
  * @since 0.1
  */
 HF_EXTERN(int) hf_token_candidates(hf_client *client, const char *explicit_token,
 				   hf_token_candidate **out, size_t *count);
-/** Free the result of hf_token_candidates(), wiping the tokens. @since 0.1 */
+/** Free the result of hf_token_candidates(), wiping the tokens. NULL is a no-op. @since 0.1 */
 HF_EXTERN(void) hf_token_candidates_free(hf_token_candidate *list, size_t count);
 
 /**
  * Mask a token for display: the first 3 and last 4 characters around
  * "****" ("hf_****wxyz"); short tokens become "****".
  * @return a heap string (hf_free()), or NULL for a NULL token or no memory.
+ * Thread-safety: any thread (no client).
  * @since 0.1
  */
 HF_EXTERN(char *) hf_token_mask(const char *token);
 
-/** Role of a token as the Hub reports it. @since 0.1 */
+/**
+ * Role of a token as the Hub reports it. Owned by the caller with every
+ * string in it: release with hf_whoami_free(). @since 0.1
+ */
 typedef struct hf_whoami {
 	char *type;        /**< "user" or "org" */
 	char *name;        /**< user name */
@@ -98,17 +109,20 @@ typedef struct hf_whoami {
  * Ask the Hub who owns a token (GET /api/whoami-v2).
  * @param token the token to check; NULL resolves one as hf_token_resolve().
  * @param out receives the result; free with hf_whoami_free().
- * @return HF_OK; HF_ENOTOKEN when there is no token; HF_EAUTH for an
- *         invalid token (the hint names its source); HF_EOFFLINE in offline
- *         mode; HF_ENETWORK, HF_ETIMEOUT, HF_ETLS, HF_ERATELIMIT,
- *         HF_ESERVER, HF_EPROTOCOL.
+ *        Set only on HF_OK.
+ * @return HF_OK; HF_EINVAL (NULL client or @p out); HF_ENOTOKEN when no
+ *         token is found (HF_HUB_DISABLE_IMPLICIT_TOKEN does not apply:
+ *         asking who owns a token is explicit); HF_EAUTH for an invalid
+ *         token (the hint names its source); HF_EOFFLINE in offline mode;
+ *         HF_ENETWORK, HF_ETIMEOUT, HF_ETLS, HF_ERATELIMIT, HF_ESERVER,
+ *         HF_EPROTOCOL.
  * @since 0.1
  */
 HF_EXTERN(int) hf_whoami_get(hf_client *client, const char *token, hf_whoami **out);
 /** Free a result of hf_whoami_get(). NULL is a no-op. @since 0.1 */
 HF_EXTERN(void) hf_whoami_free(hf_whoami *who);
 
-/** One section of the stored_tokens file. @since 0.1 */
+/** One section of the stored_tokens file; owned by its ::hf_stored_tokens. @since 0.1 */
 typedef struct hf_stored_token {
 	char *name;
 	char *token;
@@ -116,6 +130,7 @@ typedef struct hf_stored_token {
 	long long expires_at; /**< unix seconds, OAuth only, else 0 */
 } hf_stored_token;
 
+/** The stored_tokens file (hf_stored_tokens_load()). @since 0.1 */
 typedef struct hf_stored_tokens {
 	hf_stored_token *items; /**< sorted by name */
 	size_t count;
@@ -127,6 +142,8 @@ typedef struct hf_stored_tokens {
  * hf_client_error() then carries a warning message with code HF_EPROTOCOL
  * while the call returns HF_OK, as the official client does.
  * @param out receives the list; free with hf_stored_tokens_free().
+ * @return HF_OK; HF_EINVAL (NULL argument); HF_EIO (the file exists but
+ *         cannot be read); HF_ENOMEM.
  * @since 0.1
  */
 HF_EXTERN(int) hf_stored_tokens_load(hf_client *client, hf_stored_tokens **out);
@@ -151,7 +168,7 @@ HF_EXTERN(int) hf_token_save(hf_client *client, const char *name, const char *to
  */
 HF_EXTERN(int) hf_token_switch(hf_client *client, const char *name);
 
-/** What hf_token_logout() did. */
+/** What hf_token_logout() did. @since 0.1 */
 typedef struct hf_logout_result {
 	int had_tokens;     /**< a token file or stored token existed */
 	int removed_active; /**< the token file was removed */
@@ -173,6 +190,8 @@ HF_EXTERN(int) hf_token_logout(hf_client *client, const char *name, hf_logout_re
  * (`git config --list`, keys credential.helper), sorted, de-duplicated.
  * An empty list when git is missing or none is set.
  * @param out filled; release with hf_strlist_dispose().
+ * @return HF_OK (git missing counts as no helper); HF_EINVAL; HF_ENOMEM.
+ * Runs git as a child process.
  * @since 0.1
  */
 HF_EXTERN(int) hf_git_credential_helpers(hf_client *client, hf_strlist *out);

@@ -12,7 +12,8 @@
  * only when no remaining revision of its repository uses it, and skips a
  * blob whose download lock is held by a running download.
  *
- * Thread-safety: as every libhf call, one client per thread.
+ * Thread-safety: as every libhf call, one client per thread. Scans and
+ * deletions may run while other processes download into the same cache.
  */
 #ifndef HF_CACHE_API_H
 #define HF_CACHE_API_H
@@ -25,7 +26,7 @@
 
 HF_BEGIN_DECL
 
-/** A file of a cached revision. @since 0.1 */
+/** A file of a cached revision; owned by the ::hf_cache_info. @since 0.1 */
 typedef struct hf_cached_file {
 	char *file_name;          /**< path in the repo */
 	char *file_path;          /**< snapshots/<commit>/<file_name> */
@@ -35,7 +36,7 @@ typedef struct hf_cached_file {
 	int64_t blob_last_modified;
 } hf_cached_file;
 
-/** A cached revision (a snapshot folder). @since 0.1 */
+/** A cached revision (a snapshot folder); owned by the ::hf_cache_info. @since 0.1 */
 typedef struct hf_cached_revision {
 	char commit_hash[41];
 	char *snapshot_path;
@@ -46,7 +47,7 @@ typedef struct hf_cached_revision {
 	int64_t last_modified;
 } hf_cached_revision;
 
-/** A cached repository. @since 0.1 */
+/** A cached repository; owned by the ::hf_cache_info. @since 0.1 */
 typedef struct hf_cached_repo {
 	char *repo_id;
 	hf_repo_type repo_type;
@@ -59,7 +60,7 @@ typedef struct hf_cached_repo {
 	int64_t last_modified;
 } hf_cached_repo;
 
-/** A scan of the whole cache. @since 0.1 */
+/** A scan of the whole cache (hf_cache_scan()); release with hf_cache_info_free(). @since 0.1 */
 typedef struct hf_cache_info {
 	char *cache_dir;
 	uint64_t size_on_disk;
@@ -71,10 +72,12 @@ typedef struct hf_cache_info {
 } hf_cache_info;
 
 /**
- * Scan a cache directory (NULL: the client's hub cache).
+ * Scan a cache directory (NULL: the client's hub cache). Reads the disk
+ * only; never contacts the Hub.
  * @param out receives the report; free with hf_cache_info_free().
- * @return HF_OK; HF_ENOTFOUND when the directory does not exist;
- *         HF_EIO when it cannot be read; HF_ENOMEM.
+ * @return HF_OK; HF_EINVAL (NULL client or @p out); HF_ENOTFOUND when
+ *         the directory does not exist; HF_EIO when it cannot be read;
+ *         HF_ENOMEM.
  * @since 0.1
  */
 HF_EXTERN(int) hf_cache_scan(hf_client *client, const char *cache_dir, hf_cache_info **out);
@@ -93,7 +96,9 @@ typedef struct hf_cache_delete_result {
  * Delete a repository, or some of its revisions, from the cache.
  * @param revisions commits to delete; NULL (or count 0) deletes the repo.
  *        Deleting every revision deletes the repository folder.
+ * @param cache_dir NULL: the client's hub cache.
  * @param dry_run compute @p result without deleting anything.
+ * @param result may be NULL.
  * @return HF_OK; HF_ENOTFOUND when the repository (or a revision) is not
  *         cached; HF_EINVAL; HF_EIO.
  * @since 0.1
@@ -106,19 +111,22 @@ HF_EXTERN(int) hf_cache_delete(hf_client *client, const char *cache_dir, hf_repo
  * Remove detached revisions (no ref points at them) of every repository,
  * and the leftovers of dead downloads (temporary files no running download
  * holds).
- * @return HF_OK, HF_ENOTFOUND (no cache), HF_EIO.
+ * @param cache_dir NULL: the client's hub cache.
+ * @param result may be NULL.
+ * @return HF_OK, HF_EINVAL, HF_ENOTFOUND (no cache), HF_EIO.
  * @since 0.1
  */
 HF_EXTERN(int) hf_cache_prune(hf_client *client, const char *cache_dir, int dry_run,
 			      hf_cache_delete_result *result);
 
-/** One problem found by hf_cache_verify(). @since 0.1 */
+/** One problem found by hf_cache_verify(); owned by the ::hf_verify_result. @since 0.1 */
 typedef struct hf_verify_issue {
 	char *file;
 	char *problem;  /**< "hash mismatch: expected sha256 X, got Y", "missing", "extra" */
 	int kind;       /**< 1 mismatch, 2 missing, 3 extra */
 } hf_verify_issue;
 
+/** The result of hf_cache_verify(); release with hf_verify_result_free(). @since 0.1 */
 typedef struct hf_verify_result {
 	char commit[41];
 	size_t verified;        /**< files whose hash matched */
@@ -139,7 +147,7 @@ typedef struct hf_verify_result {
  */
 HF_EXTERN(int) hf_cache_verify(hf_client *client, const char *repo_id,
 			       const hf_download_options *opts, hf_verify_result **out);
-/** Free a verify result. @since 0.1 */
+/** Free a verify result. NULL is a no-op. @since 0.1 */
 HF_EXTERN(void) hf_verify_result_free(hf_verify_result *result);
 
 HF_END_DECL

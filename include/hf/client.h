@@ -5,7 +5,8 @@
  *
  * Thread-safety: a client is used by one thread at a time. Separate clients
  * may be used from separate threads at once. hf_client_new() may be called
- * from any thread.
+ * from any thread (it reads the environment: not while another thread
+ * changes it with setenv(), e.g. hf_dotenv_load()).
  */
 #ifndef HF_CLIENT_H
 #define HF_CLIENT_H
@@ -15,8 +16,16 @@
 
 HF_BEGIN_DECL
 
+/**
+ * An opaque client: the configuration read once from the environment (and
+ * options), the explicit token if any, and the record of the last error.
+ * Create with hf_client_new(), release with hf_client_free(). Cheap: it
+ * holds no connection between calls.
+ * @since 0.1
+ */
 typedef struct hf_client hf_client;
 
+/** The current version of ::hf_client_options (its `version` field). @since 0.1 */
 #define HF_CLIENT_OPTIONS_VERSION 1
 
 /**
@@ -26,6 +35,7 @@ typedef struct hf_client hf_client;
  * @since 0.1
  */
 typedef struct hf_client_options {
+	/** HF_CLIENT_OPTIONS_VERSION: the layout the caller was compiled with. */
 	unsigned int version;
 	/** Hub URL, overrides HF_ENDPOINT. */
 	const char *endpoint;
@@ -39,19 +49,35 @@ typedef struct hf_client_options {
 	const char *token_path;
 	/** Prepended to the User-Agent, e.g. "myapp/1.2". */
 	const char *user_agent;
-	/** Environment lookup; NULL means getenv(). Used by tests and --env-file. */
+	/**
+	 * Environment lookup; NULL means getenv(). Used by tests and
+	 * --env-file. Called by hf_client_new() and, later, by the calls
+	 * that read a variable when they run (the token variables,
+	 * HF_HUB_USER_AGENT_ORIGIN), on the calling thread: it and its
+	 * payload must stay valid as long as the client.
+	 */
 	const char *(*getenv_fn)(const char *name, void *payload);
+	/** Passed to getenv_fn. */
 	void *getenv_payload;
 } hf_client_options;
 
 #define HF_CLIENT_OPTIONS_INIT { HF_CLIENT_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 
-/** Reset @p opts to defaults. Returns HF_EINVAL on a version mismatch. @since 0.1 */
+/**
+ * Reset @p opts to defaults (same as HF_CLIENT_OPTIONS_INIT).
+ * @param version pass HF_CLIENT_OPTIONS_VERSION.
+ * @return HF_OK; HF_EINVAL for a NULL @p opts or a version this library
+ *         does not know. Thread-safety: any thread.
+ * @since 0.1
+ */
 HF_EXTERN(int) hf_client_options_init(hf_client_options *opts, unsigned int version);
 
 /**
- * Where a configured value came from: the variable's name ("HF_HOME"),
- * "option" for hf_client_options, or "default".
+ * A client's resolved configuration (hf_client_config()). Every string is
+ * owned by the client. The *_source fields say where a value came from:
+ * the variable's name ("HF_HOME"), "option" for hf_client_options, or
+ * "default". Fields are only ever appended.
+ * @since 0.1
  */
 typedef struct hf_config {
 	const char *endpoint;           /**< no trailing '/' */
@@ -92,20 +118,32 @@ HF_EXTERN(int) hf_client_new(hf_client **out, const hf_client_options *opts);
 /**
  * Like hf_client_new(), and on HF_EINVAL copies a one-line message into
  * @p errbuf (size @p errlen) when it is not NULL.
+ * @return as hf_client_new().
  * @since 0.1
  */
 HF_EXTERN(int) hf_client_new_err(hf_client **out, const hf_client_options *opts,
 				 char *errbuf, size_t errlen);
 
-/** Free a client. NULL is a no-op. Wipes the explicit token. @since 0.1 */
+/**
+ * Free a client and everything it owns (hf_client_config() and
+ * hf_client_error() results included). NULL is a no-op. Wipes the
+ * explicit token. No call may be running on the client.
+ * @since 0.1
+ */
 HF_EXTERN(void) hf_client_free(hf_client *client);
 
-/** The client's resolved configuration; valid as long as the client. @since 0.1 */
+/**
+ * The client's resolved configuration; owned by the client, valid as long
+ * as the client. Never NULL for a valid client.
+ * @since 0.1
+ */
 HF_EXTERN(const hf_config *) hf_client_config(const hf_client *client);
 
 /**
- * Details of the last failed call on @p client; valid until the next call
- * on that client. After a successful call the code is HF_OK.
+ * Details of the last failed call on @p client; owned by the client, valid
+ * until the next call on that client. After a successful call the code is
+ * HF_OK. Never NULL for a valid client. Read it from the thread that made
+ * the call.
  * @since 0.1
  */
 HF_EXTERN(const hf_error *) hf_client_error(const hf_client *client);

@@ -10,9 +10,13 @@
  * connections at once.
  *
  * Thread-safety: a client is used by one thread at a time; these calls
- * start their own worker threads internally. Use separate clients to
- * download from several threads at once. Several processes (this library,
- * the Python client) may download into one cache at the same time.
+ * start their own worker threads internally (and join them before they
+ * return). Use separate clients to download from several threads at once.
+ * Several threads and processes (this library, the Python client) may
+ * download into one cache at the same time: each blob is fetched under a
+ * per-file lock, so it is downloaded once and published whole.
+ *
+ * The life of a download is described in docs/api.md.
  */
 #ifndef HF_DOWNLOAD_H
 #define HF_DOWNLOAD_H
@@ -31,12 +35,16 @@ typedef enum hf_repo_type {
 	HF_REPO_SPACE = 2
 } hf_repo_type;
 
-/** "model", "dataset" or "space"; NULL for an unknown value. @since 0.1 */
+/** "model", "dataset" or "space"; NULL for an unknown value. Static storage; any thread. @since 0.1 */
 HF_EXTERN(const char *) hf_repo_type_name(hf_repo_type type);
-/** Parse "model", "dataset" or "space" (also the plural). HF_OK or HF_EINVAL. @since 0.1 */
+/** Parse "model", "dataset" or "space" (also the plural). HF_OK or HF_EINVAL. Any thread. @since 0.1 */
 HF_EXTERN(int) hf_repo_type_parse(const char *name, hf_repo_type *out);
 
-/** Progress of a download, passed to ::hf_progress_cb. @since 0.1 */
+/**
+ * Progress of a download, passed to ::hf_progress_cb. Owned by the
+ * library and valid during the callback only (copy @p file to keep it).
+ * @since 0.1
+ */
 typedef struct hf_progress {
 	const char *file;      /**< path in the repo of the file that moved, or NULL */
 	uint64_t file_done;    /**< bytes of that file on disk (verified or being fetched) */
@@ -50,20 +58,28 @@ typedef struct hf_progress {
 /**
  * Progress callback. Called from the library's worker threads, one call at
  * a time (never concurrently), at most every 100 ms per file plus once when
- * each file completes. Return non-zero to cancel: the call then fails with
- * HF_ECANCELLED and nothing half-written is published.
+ * each file completes (files found already cached are counted in a first
+ * call whose `file` is NULL). Return non-zero to cancel: the call then
+ * fails with HF_ECANCELLED and nothing half-written is published; the
+ * next call resumes from the verified part.
+ * The callback must not call libhf on the client that is downloading, and
+ * should return quickly: it holds up the worker that called it.
+ * @since 0.1
  */
 typedef int (*hf_progress_cb)(const hf_progress *progress, void *payload);
 
+/** The current version of ::hf_download_options (its `version` field). @since 0.1 */
 #define HF_DOWNLOAD_OPTIONS_VERSION 1
 
 /**
  * Options of hf_download_file() and hf_download_snapshot(). Initialise
  * with HF_DOWNLOAD_OPTIONS_INIT or hf_download_options_init(); fields are
- * only ever appended. Strings are read during the call only.
+ * only ever appended. Strings are read during the call only. Every call
+ * that takes options accepts NULL for all defaults.
  * @since 0.1
  */
 typedef struct hf_download_options {
+	/** HF_DOWNLOAD_OPTIONS_VERSION: the layout the caller was compiled with. */
 	unsigned int version;
 	hf_repo_type repo_type;     /**< default HF_REPO_MODEL */
 	const char *revision;       /**< branch, tag, "refs/pr/N" or commit; NULL: "main" */
@@ -78,8 +94,8 @@ typedef struct hf_download_options {
 	int dry_run;                /**< plan only: see hf_download_plan() */
 	int max_workers;            /**< files at once; 0: 8 */
 	int offline;                /**< use only the cache (as HF_HUB_OFFLINE=1) */
-	hf_progress_cb progress;
-	void *progress_payload;
+	hf_progress_cb progress;    /**< NULL: no progress reports */
+	void *progress_payload;     /**< passed to progress */
 	int connections_per_file;   /**< ranged connections for a large file; 0: 4; 1: off */
 	uint64_t split_threshold;   /**< files at least this big are split; 0: 64 MiB */
 } hf_download_options;
@@ -87,15 +103,28 @@ typedef struct hf_download_options {
 #define HF_DOWNLOAD_OPTIONS_INIT { HF_DOWNLOAD_OPTIONS_VERSION, HF_REPO_MODEL, NULL, NULL, 0, \
 		NULL, 0, NULL, NULL, NULL, 0, 0, 0, 0, NULL, NULL, 0, 0 }
 
-/** Reset @p opts to defaults. HF_EINVAL on a version mismatch. @since 0.1 */
+/**
+ * Reset @p opts to defaults (same as HF_DOWNLOAD_OPTIONS_INIT).
+ * @param version pass HF_DOWNLOAD_OPTIONS_VERSION.
+ * @return HF_OK; HF_EINVAL for a NULL @p opts or an unknown version.
+ *         Any thread.
+ * @since 0.1
+ */
 HF_EXTERN(int) hf_download_options_init(hf_download_options *opts, unsigned int version);
 
 /**
  * Download one file of a repository into the cache (or local_dir).
+ * The file is fetched only when the cache does not already hold it for
+ * the revision's commit; a file cached at a pinned commit needs no network
+ * at all. When the Hub cannot be reached, or refuses, a cached copy is
+ * returned as the official client does (not for a file or revision the
+ * Hub says does not exist).
+ * @param opts NULL for the defaults; include/exclude are ignored here.
  * @param path_out receives the path of the file in the snapshot
  *        (`<cache>/models--org--name/snapshots/<commit>/<filename>`), or
  *        in local_dir; free with hf_free().
- * @return HF_OK; HF_EINVAL (bad repo id, revision or file name);
+ * @return HF_OK; HF_EINVAL (bad repo id, revision or file name, or
+ *         dry_run set: use hf_download_plan());
  *         HF_ENOTFOUND (repository, revision or file: the message says
  *         which); HF_EGATED (gated repo: the hint gives the page to request
  *         access); HF_EAUTH; HF_EFORBIDDEN; HF_EOFFLINE (offline and not
@@ -109,17 +138,20 @@ HF_EXTERN(int) hf_download_file(hf_client *client, const char *repo_id, const ch
 
 /**
  * Download every file of a repository revision (filtered by include and
- * exclude) into the cache (or local_dir).
+ * exclude) into the cache (or local_dir): one listing of the revision's
+ * files, then up to max_workers files at once.
+ * @param opts NULL for the defaults.
  * @param path_out receives the snapshot directory
  *        (`<cache>/models--org--name/snapshots/<commit>`) or the real path
  *        of local_dir; free with hf_free().
- * @return as hf_download_file().
+ * @return as hf_download_file(); when several files fail, the first
+ *         failure is reported.
  * @since 0.1
  */
 HF_EXTERN(int) hf_download_snapshot(hf_client *client, const char *repo_id,
 				    const hf_download_options *opts, char **path_out);
 
-/** One file of a plan. @since 0.1 */
+/** One file of a plan; owned by its ::hf_plan. @since 0.1 */
 typedef struct hf_plan_file {
 	char *path;         /**< in the repo */
 	uint64_t size;
@@ -127,7 +159,7 @@ typedef struct hf_plan_file {
 	int selected;       /**< passes the include/exclude filter */
 } hf_plan_file;
 
-/** What a download would do. @since 0.1 */
+/** What a download would do (hf_download_plan()); release with hf_plan_free(). @since 0.1 */
 typedef struct hf_plan {
 	char *commit;          /**< resolved commit */
 	hf_plan_file *files;   /**< every file of the revision, sorted by path */
@@ -137,7 +169,10 @@ typedef struct hf_plan {
 /**
  * Resolve and list without downloading (the CLI's --dry-run). With
  * @p filename non-NULL only that file is planned.
+ * @param opts NULL for the defaults; dry_run is implied.
  * @param out receives the plan; free with hf_plan_free().
+ * @return the errors of hf_download_file() that concern the Hub and the
+ *         cache (nothing is fetched, so no integrity or space errors).
  * @since 0.1
  */
 HF_EXTERN(int) hf_download_plan(hf_client *client, const char *repo_id, const char *filename,

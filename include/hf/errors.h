@@ -5,6 +5,9 @@
  * Every fallible libhf call returns an ::hf_code: HF_OK (0) on success, a
  * negative code otherwise. Details (one-line message, hint, HTTP status)
  * are kept on the client and read with hf_client_error().
+ *
+ * Thread-safety: the functions of this header use static tables only and
+ * may be called from any thread.
  */
 #ifndef HF_ERRORS_H
 #define HF_ERRORS_H
@@ -41,7 +44,10 @@ HF_BEGIN_DECL
 	XX(HF_ECANCELLED, -20, "cancelled", 130) \
 	XX(HF_EGIT, -21, "git credential helper failed", 1)
 
-/** Result of every fallible libhf call. @since 0.1 */
+/**
+ * Result of every fallible libhf call. The functions are declared
+ * returning int; compare with these names. @since 0.1
+ */
 typedef enum hf_code {
 #define HF__ENUM(name, value, desc, exit) name = value,
 	HF_ERROR_MAP(HF__ENUM)
@@ -59,8 +65,10 @@ HF_EXTERN(const char *) hf_error_name(int code);
 HF_EXTERN(int) hf_exit_code(int code);
 
 /**
- * Details of the last failed call on a client. Owned by the client, valid
- * until the next call on that client. Never contains a token.
+ * Details of the last failed call on a client (hf_client_error()). Owned
+ * by the client, valid until the next call on that client or
+ * hf_client_free(): copy what must outlive it. Never contains a token.
+ * Fields are only ever appended.
  * @since 0.1
  */
 typedef struct hf_error {
