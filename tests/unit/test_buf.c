@@ -5,64 +5,13 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "alloc_hooks.h"
+
 #include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
-
-/* ---- allocation hooks (linked with --wrap=malloc,calloc,realloc,free) ---- */
-
-void *__real_malloc(size_t size);
-void *__real_calloc(size_t nmemb, size_t size);
-void *__real_realloc(void *ptr, size_t size);
-void __real_free(void *ptr);
-void *__wrap_malloc(size_t size);
-void *__wrap_calloc(size_t nmemb, size_t size);
-void *__wrap_realloc(void *ptr, size_t size);
-void __wrap_free(void *ptr);
-
-static long fail_at = -1;	/* index of the allocation to fail; -1: none */
-static int failed;		/* an allocation was failed */
-static const char *watch;	/* a secret that must not reach free() */
-static int watch_hits;
-
-static int inject(void)
-{
-	if (fail_at < 0)
-		return 0;
-	if (fail_at-- > 0)
-		return 0;
-	failed = 1;
-	return 1;
-}
-
-void *__wrap_malloc(size_t size)
-{
-	return inject() ? NULL : __real_malloc(size);
-}
-
-void *__wrap_calloc(size_t nmemb, size_t size)
-{
-	return inject() ? NULL : __real_calloc(nmemb, size);
-}
-
-void *__wrap_realloc(void *ptr, size_t size)
-{
-	return inject() ? NULL : __real_realloc(ptr, size);
-}
-
-void __wrap_free(void *ptr)
-{
-	/* Blocks hold C strings: look up to the first NUL. */
-	if (ptr && watch) {
-		size_t n = strnlen(ptr, malloc_usable_size(ptr));
-
-		if (memmem(ptr, n, watch, strlen(watch)))
-			watch_hits++;
-	}
-	__real_free(ptr);
-}
 
 /* ---- tests ---- */
 
@@ -229,17 +178,17 @@ static void test_wipe(void **state)
 	(void)state;
 	/* The watch sees a secret handed to free() as is... */
 	assert_int_equal(hf__buf_puts(&b, secret), 0);
-	watch = secret;
-	watch_hits = 0;
+	alloc_watch = secret;
+	alloc_watch_hits = 0;
 	hf__buf_dispose(&b);
-	assert_int_equal(watch_hits, 1);
+	assert_int_equal(alloc_watch_hits, 1);
 
 	/* ...and wiping erases it first. */
 	assert_int_equal(hf__buf_puts(&b, secret), 0);
-	watch_hits = 0;
+	alloc_watch_hits = 0;
 	hf__buf_wipe(&b);
-	watch = NULL;
-	assert_int_equal(watch_hits, 0);
+	alloc_watch = NULL;
+	assert_int_equal(alloc_watch_hits, 0);
 	assert_null(b.data);
 	assert_int_equal(b.len, 0);
 	hf__buf_wipe(&b);
@@ -252,29 +201,29 @@ static void test_alloc_failure(void **state)
 
 	(void)state;
 	/* A failed first allocation leaves the buffer empty and usable. */
-	fail_at = 0;
-	failed = 0;
+	alloc_fail_at = 0;
+	alloc_failed = 0;
 	assert_int_equal(hf__buf_append(&b, "abc", 3), -1);
-	assert_true(failed);
+	assert_true(alloc_failed);
 	assert_null(b.data);
 	assert_int_equal(b.len, 0);
 
 	/* A failed growth keeps the old content. */
 	assert_int_equal(hf__buf_append(&b, "abc", 3), 0);
-	fail_at = 0;
-	failed = 0;
+	alloc_fail_at = 0;
+	alloc_failed = 0;
 	assert_int_equal(hf__buf_printf(&b, "%0200d", 1), -1);
-	assert_true(failed);
+	assert_true(alloc_failed);
 	assert_string_equal(b.data, "abc");
 	assert_int_equal(b.len, 3);
 	hf__buf_dispose(&b);
 
-	fail_at = 0;
-	failed = 0;
+	alloc_fail_at = 0;
+	alloc_failed = 0;
 	s = hf__buf_detach(&b);
-	assert_true(failed);
+	assert_true(alloc_failed);
 	assert_null(s);
-	fail_at = -1;
+	alloc_fail_at = -1;
 }
 
 int main(void)

@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "alloc_hooks.h"
+
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,59 +19,6 @@
 
 #include "dotenv.h"
 #include "util.h"
-
-/* ---- allocation hooks (linked with --wrap=malloc,calloc,realloc,free) ---- */
-
-void *__real_malloc(size_t size);
-void *__real_calloc(size_t nmemb, size_t size);
-void *__real_realloc(void *ptr, size_t size);
-void __real_free(void *ptr);
-void *__wrap_malloc(size_t size);
-void *__wrap_calloc(size_t nmemb, size_t size);
-void *__wrap_realloc(void *ptr, size_t size);
-void __wrap_free(void *ptr);
-
-static long fail_at = -1;	/* index of the allocation to fail; -1: none */
-static int failed;		/* an allocation was failed */
-static const char *watch;	/* a secret that must not reach free() */
-static int watch_hits;
-
-static int inject(void)
-{
-	if (fail_at < 0)
-		return 0;
-	if (fail_at-- > 0)
-		return 0;
-	failed = 1;
-	return 1;
-}
-
-void *__wrap_malloc(size_t size)
-{
-	return inject() ? NULL : __real_malloc(size);
-}
-
-void *__wrap_calloc(size_t nmemb, size_t size)
-{
-	return inject() ? NULL : __real_calloc(nmemb, size);
-}
-
-void *__wrap_realloc(void *ptr, size_t size)
-{
-	return inject() ? NULL : __real_realloc(ptr, size);
-}
-
-void __wrap_free(void *ptr)
-{
-	/* Blocks hold C strings: look up to the first NUL. */
-	if (ptr && watch) {
-		size_t n = strnlen(ptr, malloc_usable_size(ptr));
-
-		if (memmem(ptr, n, watch, strlen(watch)))
-			watch_hits++;
-	}
-	__real_free(ptr);
-}
 
 /* ---- collecting results ---- */
 
@@ -701,11 +650,11 @@ static void test_values_wiped(void **state)
 	copy = malloc((size_t)n);
 	assert_non_null(copy);
 	memcpy(copy, text, (size_t)n);
-	watch = secret;
-	watch_hits = 0;
+	alloc_watch = secret;
+	alloc_watch_hits = 0;
 	assert_int_equal(hf__dotenv_parse(copy, (size_t)n, on_pair, on_warn, fake_env, &r), 0);
-	watch = NULL;
-	assert_int_equal(watch_hits, 0);
+	alloc_watch = NULL;
+	assert_int_equal(alloc_watch_hits, 0);
 	assert_int_equal(r.n, 7);
 	assert_string_equal(r.values[1], secret);
 	assert_string_equal(r.values[4], secret);
@@ -714,10 +663,10 @@ static void test_values_wiped(void **state)
 	result_free(&r);
 
 	/* The watch does see an unwiped copy. */
-	watch = secret;
+	alloc_watch = secret;
 	free(hf__strdup(secret));
-	watch = NULL;
-	assert_int_equal(watch_hits, 1);
+	alloc_watch = NULL;
+	assert_int_equal(alloc_watch_hits, 1);
 }
 
 static void test_alloc_failures(void **state)
@@ -735,11 +684,11 @@ static void test_alloc_failures(void **state)
 	(void)state;
 	/* Fail each allocation in turn: -2 every time, and no leak. */
 	for (i = 0;; i++) {
-		fail_at = i;
-		failed = 0;
+		alloc_fail_at = i;
+		alloc_failed = 0;
 		rc = hf__dotenv_parse(text, sizeof(text) - 1, on_pair, on_warn, fake_env, &r);
-		fail_at = -1;
-		if (!failed) {
+		alloc_fail_at = -1;
+		if (!alloc_failed) {
 			assert_int_equal(rc, 0);
 			break;
 		}

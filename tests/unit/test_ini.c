@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "alloc_hooks.h"
+
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,59 +19,6 @@
 
 #include "ini.h"
 #include "util.h"
-
-/* ---- allocation hooks (linked with --wrap=malloc,calloc,realloc,free) ---- */
-
-void *__real_malloc(size_t size);
-void *__real_calloc(size_t nmemb, size_t size);
-void *__real_realloc(void *ptr, size_t size);
-void __real_free(void *ptr);
-void *__wrap_malloc(size_t size);
-void *__wrap_calloc(size_t nmemb, size_t size);
-void *__wrap_realloc(void *ptr, size_t size);
-void __wrap_free(void *ptr);
-
-static long fail_at = -1;	/* index of the allocation to fail; -1: none */
-static int failed;		/* an allocation was failed */
-static const char *watch;	/* a secret that must not reach free() */
-static int watch_hits;
-
-static int inject(void)
-{
-	if (fail_at < 0)
-		return 0;
-	if (fail_at-- > 0)
-		return 0;
-	failed = 1;
-	return 1;
-}
-
-void *__wrap_malloc(size_t size)
-{
-	return inject() ? NULL : __real_malloc(size);
-}
-
-void *__wrap_calloc(size_t nmemb, size_t size)
-{
-	return inject() ? NULL : __real_calloc(nmemb, size);
-}
-
-void *__wrap_realloc(void *ptr, size_t size)
-{
-	return inject() ? NULL : __real_realloc(ptr, size);
-}
-
-void __wrap_free(void *ptr)
-{
-	/* Blocks hold C strings: look up to the first NUL. */
-	if (ptr && watch) {
-		size_t n = strnlen(ptr, malloc_usable_size(ptr));
-
-		if (memmem(ptr, n, watch, strlen(watch)))
-			watch_hits++;
-	}
-	__real_free(ptr);
-}
 
 /* ---- helpers ---- */
 
@@ -685,39 +634,39 @@ static void test_values_wiped(void **state)
 
 	(void)state;
 	/* The watch does see an unwiped string. */
-	watch = secret;
-	watch_hits = 0;
+	alloc_watch = secret;
+	alloc_watch_hits = 0;
 	free(hf__strdup(secret));
-	assert_int_equal(watch_hits, 1);
+	assert_int_equal(alloc_watch_hits, 1);
 
 	n = snprintf(text, sizeof(text), "[a]\nhf_token = %s\n[b]\nhf_token = %s\n  more\n",
 		     secret, secret);
-	watch = NULL;
+	alloc_watch = NULL;
 	assert_int_equal(parse_n(&ini, text, (size_t)n, NULL), 0);
-	watch = secret;
-	watch_hits = 0;
+	alloc_watch = secret;
+	alloc_watch_hits = 0;
 	/* Replacing, removing and disposing all wipe the old value. */
 	assert_int_equal(hf__ini_set(&ini, "a", "hf_token", "other"), 0);
 	assert_int_equal(hf__ini_remove_section(&ini, "b"), 1);
 	assert_int_equal(hf__ini_set(&ini, "c", "hf_token", secret), 0);
 	hf__ini_dispose(&ini);
-	assert_int_equal(watch_hits, 0);
+	assert_int_equal(alloc_watch_hits, 0);
 
 	/* A parse that fails after reading a value wipes it too. */
 	n = snprintf(text, sizeof(text), "[a]\nhf_token = %s\nbroken\n", secret);
-	watch = NULL;
+	alloc_watch = NULL;
 	{
 		char *copy = malloc((size_t)n);
 
 		assert_non_null(copy);
 		memcpy(copy, text, (size_t)n);
-		watch = secret;
+		alloc_watch = secret;
 		assert_int_equal(hf__ini_parse(&ini, copy, (size_t)n, NULL), -1);
-		watch = NULL;
+		alloc_watch = NULL;
 		memset(copy, 0, (size_t)n);
 		free(copy);
 	}
-	assert_int_equal(watch_hits, 0);
+	assert_int_equal(alloc_watch_hits, 0);
 }
 
 static void test_alloc_failures(void **state)
@@ -734,12 +683,12 @@ static void test_alloc_failures(void **state)
 	(void)state;
 	/* Fail each allocation in turn: -2, an empty result, and no leak. */
 	for (i = 0;; i++) {
-		fail_at = i;
-		failed = 0;
+		alloc_fail_at = i;
+		alloc_failed = 0;
 		line = 77;
 		rc = hf__ini_parse(&ini, text, sizeof(text) - 1, &line);
-		fail_at = -1;
-		if (!failed) {
+		alloc_fail_at = -1;
+		if (!alloc_failed) {
 			assert_int_equal(rc, 0);
 			break;
 		}
@@ -751,11 +700,11 @@ static void test_alloc_failures(void **state)
 	assert_true(i > 5);
 
 	for (i = 0;; i++) {
-		fail_at = i;
-		failed = 0;
+		alloc_fail_at = i;
+		alloc_failed = 0;
 		s = hf__ini_serialize(&ini);
-		fail_at = -1;
-		if (!failed)
+		alloc_fail_at = -1;
+		if (!alloc_failed)
 			break;
 		assert_null(s);
 	}
@@ -764,11 +713,11 @@ static void test_alloc_failures(void **state)
 
 	/* A failed set changes nothing, not even by adding a section. */
 	for (i = 0;; i++) {
-		fail_at = i;
-		failed = 0;
+		alloc_fail_at = i;
+		alloc_failed = 0;
 		rc = hf__ini_set(&ini, "new", "hf_token", "hf_3");
-		fail_at = -1;
-		if (!failed)
+		alloc_fail_at = -1;
+		if (!alloc_failed)
 			break;
 		assert_int_equal(rc, -1);
 		assert_int_equal(ini.count, 3);
@@ -777,11 +726,11 @@ static void test_alloc_failures(void **state)
 	assert_int_equal(rc, 0);
 	assert_int_equal(ini.count, 4);
 	for (i = 0;; i++) {
-		fail_at = i;
-		failed = 0;
+		alloc_fail_at = i;
+		alloc_failed = 0;
 		rc = hf__ini_set(&ini, "a", "hf_token", "hf_replaced");
-		fail_at = -1;
-		if (!failed)
+		alloc_fail_at = -1;
+		if (!alloc_failed)
 			break;
 		assert_int_equal(rc, -1);
 		assert_string_equal(hf__ini_get(&ini, "a", "hf_token"), "hf_1");

@@ -5,6 +5,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "alloc_hooks.h"
+
 #include <limits.h>
 #include <malloc.h>
 #include <stdio.h>
@@ -13,50 +15,6 @@
 
 #include "parse.h"
 #include "util.h"
-
-/* ---- allocation hooks (linked with --wrap=malloc,calloc,realloc,free) ---- */
-
-void *__real_malloc(size_t size);
-void *__real_calloc(size_t nmemb, size_t size);
-void *__real_realloc(void *ptr, size_t size);
-void __real_free(void *ptr);
-void *__wrap_malloc(size_t size);
-void *__wrap_calloc(size_t nmemb, size_t size);
-void *__wrap_realloc(void *ptr, size_t size);
-void __wrap_free(void *ptr);
-
-static long fail_at = -1;	/* index of the allocation to fail; -1: none */
-static int failed;		/* an allocation was failed */
-
-static int inject(void)
-{
-	if (fail_at < 0)
-		return 0;
-	if (fail_at-- > 0)
-		return 0;
-	failed = 1;
-	return 1;
-}
-
-void *__wrap_malloc(size_t size)
-{
-	return inject() ? NULL : __real_malloc(size);
-}
-
-void *__wrap_calloc(size_t nmemb, size_t size)
-{
-	return inject() ? NULL : __real_calloc(nmemb, size);
-}
-
-void *__wrap_realloc(void *ptr, size_t size)
-{
-	return inject() ? NULL : __real_realloc(ptr, size);
-}
-
-void __wrap_free(void *ptr)
-{
-	__real_free(ptr);
-}
 
 /* A heap copy without a terminating NUL: ASan catches any read past n. */
 static char *unterminated(const char *s, size_t n)
@@ -150,27 +108,27 @@ static void test_token_clean_oom_flag(void **state)
 	assert_string_equal(t, "hf_z");
 	free(t);
 
-	fail_at = 0;
-	failed = 0;
+	alloc_fail_at = 0;
+	alloc_failed = 0;
 	t = hf__token_clean("hf_abc", &oom);
-	fail_at = -1;
-	assert_true(failed);
+	alloc_fail_at = -1;
+	assert_true(alloc_failed);
 	assert_null(t);
 	assert_int_equal(oom, 1);
 
-	fail_at = 0;
+	alloc_fail_at = 0;
 	t = hf__token_clean("hf_abc", NULL);
-	fail_at = -1;
+	alloc_fail_at = -1;
 	assert_null(t);
 
 	/* An empty result allocates nothing, so it cannot report OOM. */
-	fail_at = 0;
-	failed = 0;
+	alloc_fail_at = 0;
+	alloc_failed = 0;
 	oom = 7;
 	t = hf__token_clean("  ", &oom);
-	fail_at = -1;
+	alloc_fail_at = -1;
 	assert_null(t);
-	assert_false(failed);
+	assert_false(alloc_failed);
 	assert_int_equal(oom, 0);
 }
 
@@ -339,11 +297,11 @@ static void test_util(void **state)
 	p = hf__strndup("", 0);
 	assert_string_equal(p, "");
 	free(p);
-	fail_at = 0;
-	failed = 0;
+	alloc_fail_at = 0;
+	alloc_failed = 0;
 	p = hf__strdup("abc");
-	fail_at = -1;
-	assert_true(failed);
+	alloc_fail_at = -1;
+	assert_true(alloc_failed);
 	assert_null(p);
 
 	hf__wipe(secret, sizeof(secret));
