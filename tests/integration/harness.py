@@ -33,6 +33,7 @@ import sys
 import tempfile
 import threading
 import time
+import unittest
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 HUB_DIR = os.path.join(REPO_ROOT, "tests", "hub")
@@ -1035,6 +1036,30 @@ class HubPair:
                 "snapshot": os.path.join(root, "snapshots", commit, path),
                 "no_exist": os.path.join(root, ".no_exist", commit, path),
                 "commit": commit, "etag": f.etag}
+
+
+class HubPairCase(unittest.TestCase):
+    """One HubPair per test class; logs and faults reset before each test, a
+    fresh Sandbox (self.sb, self.cache) per test, and the CDN must never
+    have seen a token, whatever the test did."""
+
+    pair = None
+
+    @classmethod
+    def setUpClass(cls):
+        cls.pair = HubPair()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.pair.stop()
+
+    def setUp(self):
+        self.pair.reset()
+        self.sb = Sandbox(self, hub=self.pair)
+        self.cache = self.sb.hub_cache
+
+    def tearDown(self):
+        self.assertEqual(self.pair.violations(), [])
 
 
 def start_hub_with_cdn(testcase, tls=False, config=None, **kw) -> HubPair:

@@ -48,27 +48,8 @@ def walk_files(root):
     return sorted(out)
 
 
-class DownloadCase(unittest.TestCase):
+class DownloadCase(harness.HubPairCase):
     """One HubPair per class; logs and faults are reset before each test."""
-
-    pair = None
-
-    @classmethod
-    def setUpClass(cls):
-        cls.pair = harness.HubPair()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.pair.stop()
-
-    def setUp(self):
-        self.pair.reset()
-        self.sb = harness.Sandbox(self, hub=self.pair)
-        self.cache = self.sb.hub_cache
-
-    def tearDown(self):
-        # The CDN must never have seen a token, whatever the test did.
-        self.assertEqual(self.pair.violations(), [])
 
     # -- helpers ---------------------------------------------------------------
     def hf(self, *args, env=None, ok=True, **kw):

@@ -65,25 +65,7 @@ def build_noflock_shim(testcase):
     return so
 
 
-class ConcurrencyTest(unittest.TestCase):
-    pair = None
-
-    @classmethod
-    def setUpClass(cls):
-        cls.pair = harness.HubPair()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.pair.stop()
-
-    def setUp(self):
-        self.pair.reset()
-        self.sb = harness.Sandbox(self, hub=self.pair)
-        self.cache = self.sb.hub_cache
-
-    def tearDown(self):
-        self.assertEqual(self.pair.violations(), [])
-
+class ConcurrencyTest(harness.HubPairCase):
     def run_together(self, argvs, env=None):
         """Start every hf at once, wait for all; returns their results."""
         procs = [harness.spawn_hf(self.sb, ["download", *a], env=env) for a in argvs]

@@ -25,24 +25,9 @@ MODEL = "model.safetensors"
 MiB = 1 << 20
 
 
-class FaultCase(unittest.TestCase):
-    pair = None
-
-    @classmethod
-    def setUpClass(cls):
-        cls.pair = harness.HubPair()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.pair.stop()
-
-    def setUp(self):
-        self.pair.reset()
-        self.sb = harness.Sandbox(self, hub=self.pair)
-        self.cache = self.sb.hub_cache
-
+class FaultCase(harness.HubPairCase):
     def tearDown(self):
-        self.assertEqual(self.pair.violations(), [])
+        super().tearDown()
         # Every Range asked for is a real one (first <= last).
         for e in self.pair.hub.requests() + self.pair.cdn.requests():
             m = re.fullmatch(r"bytes=(\d+)-(\d*)", e.get("range") or "bytes=0-")
