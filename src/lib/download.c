@@ -2,6 +2,7 @@
  * hf_download_file / hf_download_snapshot / hf_download_plan: the cache
  * algorithm of hub-protocol.md §3.8 and §5, on top of fetch.c.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -1162,6 +1163,20 @@ int hf_download_snapshot(hf_client *c, const char *repo_id, const hf_download_op
 		rc = hf__error_set(c, HF_EINVAL, NULL, "use hf_download_plan() for a dry run");
 		goto done;
 	}
+	if (d.o.local_dir && d.offline && !hf__is_commit_hash(d.revision)) {
+		/* Offline, a local dir that holds files is the answer (§5.1). */
+		DIR *dir = opendir(d.o.local_dir);
+		struct dirent *de;
+		int files = 0;
+
+		while (dir && (de = readdir(dir)))
+			files |= de->d_name[0] != '.';
+		if (dir)
+			closedir(dir);
+		rc = files ? set_out(&d, realpath(d.o.local_dir, NULL), path_out)
+			   : offline_miss(&d, "the local folder");
+		goto done;
+	}
 	rc = snapshot_listing(&d, &tree, 1, &from_cache);
 	if (rc)
 		goto done;
@@ -1170,7 +1185,7 @@ int hf_download_snapshot(hf_client *c, const char *repo_id, const hf_download_op
 		char *snap = hf__cache_path(&d.rc, "snapshots/%s", d.commit);
 		struct stat st;
 
-		if (d.o.local_dir && local_file_exists(&d, ".")) {
+		if (d.o.local_dir && stat(d.o.local_dir, &st) == 0 && S_ISDIR(st.st_mode)) {
 			rc = set_out(&d, realpath(d.o.local_dir, NULL), path_out);
 		} else if (!d.o.local_dir && snap && stat(snap, &st) == 0 && S_ISDIR(st.st_mode)) {
 			rc = set_out(&d, snap, path_out);

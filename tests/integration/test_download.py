@@ -522,6 +522,18 @@ class LocalDirTest(DownloadCase):
                                path + ".metadata")) as f:
             return f.read()
 
+    def test_offline_returns_the_filled_local_dir(self):
+        self.hf(TINY, "--local-dir", self.ld)
+        self.pair.reset()
+        r = self.hf(TINY, "--local-dir", self.ld, env={"HF_HUB_OFFLINE": "1"})
+        self.assertEqual(human_path(r), os.path.realpath(self.ld))
+        self.assertEqual(self.pair.hub.count() + self.pair.cdn.count(), 0)
+        empty = os.path.join(self.sb.root, "empty")
+        os.makedirs(empty)
+        r = self.hf(TINY, "--local-dir", empty, env={"HF_HUB_OFFLINE": "1"}, ok=False)
+        self.assertEqual(r.returncode, 11, r.stderr)
+        self.assertIn("offline mode", r.stderr)
+
     def test_real_files_and_metadata(self):
         r = self.hf(TINY, "--local-dir", self.ld)
         self.assertEqual(human_path(r), os.path.realpath(self.ld))
