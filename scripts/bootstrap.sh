@@ -3,7 +3,8 @@
 # Safe to run again: apt-get skips what is already there.
 set -eu
 PKGS="build-essential cmake pkg-config git openssl ca-certificates python3
-libcurl4-openssl-dev libssl-dev libjansson-dev libcmocka-dev clang libclang-rt-14-dev"
+libcurl4-openssl-dev libssl-dev libjansson-dev libcmocka-dev clang libclang-rt-14-dev
+valgrind"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -1,6 +1,7 @@
 #!/bin/sh
-# Set up, build and run every test: once with warnings as errors, once
-# under AddressSanitizer + UndefinedBehaviorSanitizer.
+# Set up, build and run every test: once with warnings as errors (then the
+# unit tests again under valgrind memcheck), once under AddressSanitizer +
+# UndefinedBehaviorSanitizer.
 # Usage: scripts/test.sh [--no-sanitize]
 set -eu
 cd "$(dirname "$0")/.."
@@ -12,6 +13,8 @@ cmake -S . -B build -DHF_WERROR=ON >/dev/null
 cmake --build build -j "$jobs"
 echo "== tests =="
 ctest --test-dir build --output-on-failure -j "$jobs"
+echo "== unit tests under valgrind memcheck (errors and leaks fail) =="
+sh scripts/memcheck.sh build
 
 if [ "${1:-}" != "--no-sanitize" ]; then
 	echo "== build (ASan + UBSan) =="
