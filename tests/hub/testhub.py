@@ -129,6 +129,11 @@ Control endpoints (never logged, never faulted, never auth-checked):
   GET  /__control/log     JSON array of the log entries
   POST /__control/config  merge config keys (tokens, repos, routes, faults, ...)
   GET  /__control/ping
+  GET  /__control/stats   {"body_bytes": N, "by_path": {path: N}}: response body
+                          bytes written to clients (plain, "slow", "truncate" and
+                          "reset" bodies; counted per 64 KiB piece once written,
+                          so a client killed mid-body counts what it was sent);
+                          cleared with the log
 
 Log (JSONL, one object per request, written and flushed before the reply):
   time, seq, server, conn (connection number: keep-alive reuse), tls, method,
@@ -231,6 +236,7 @@ class State:
         self.routes: list[dict] = []
         self.faults: list[dict] = []
         self.options: dict = {}
+        self.sent_bytes: dict[str, int] = {}  # path -> response body bytes written
 
     # -- config ---------------------------------------------------------
     @property
@@ -349,9 +355,20 @@ class State:
                 self.log_file.write(json.dumps(entry, sort_keys=True) + "\n")
                 self.log_file.flush()
 
+    def count_sent(self, path: str, n: int):
+        with self.lock:
+            key = path.split("?", 1)[0]
+            self.sent_bytes[key] = self.sent_bytes.get(key, 0) + n
+
+    def sent_stats(self) -> dict:
+        with self.lock:
+            by_path = dict(self.sent_bytes)
+        return {"body_bytes": sum(by_path.values()), "by_path": by_path}
+
     def clear_log(self):
         with self.lock:
             self.log_entries = []
+            self.sent_bytes = {}
             if self.log_file:
                 self.log_file.seek(0)
                 self.log_file.truncate()
@@ -1186,8 +1203,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if "truncate" in acts or "reset" in acts:
             f = acts.get("truncate") or acts["reset"]
             k = int(f.get("bytes", len(body) // 2))
-            self.wfile.write(body[:k])
-            self.wfile.flush()
+            self._write_counted(body[:k])
             self.close_connection = True
             if "reset" in acts:
                 time.sleep(float(f.get("linger", 0.05)))
@@ -1198,11 +1214,17 @@ class Handler(http.server.BaseHTTPRequestHandler):
             chunk = max(1, int(f.get("chunk", 1)))
             interval = float(f.get("interval", 0.5))
             for i in range(0, len(body), chunk):
-                self.wfile.write(body[i:i + chunk])
-                self.wfile.flush()
+                self._write_counted(body[i:i + chunk])
                 time.sleep(interval)
             return
-        self.wfile.write(body)
+        self._write_counted(body)
+
+    def _write_counted(self, data: bytes, piece: int = 1 << 16):
+        """Write and flush `data`, adding each piece to the stats once written."""
+        for i in range(0, len(data), piece):
+            part = data[i:i + piece]
+            self.wfile.write(part)
+            self.server.state.count_sent(self.path, len(part))
         self.wfile.flush()
 
     def _rst(self):
@@ -1243,6 +1265,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             except (ValueError, KeyError, TypeError, re.error) as e:
                 return self._send_plain(json_response({"error": str(e)}, 400))
             resp = json_response({"ok": True})
+        elif path == "/__control/stats" and m == "GET":
+            resp = json_response(state.sent_stats())
         elif path == "/__control/ping":
             resp = json_response({"ok": True, "name": state.name, "url": state.base_url})
         else:
