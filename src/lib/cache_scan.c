@@ -6,6 +6,7 @@
  */
 #include "cache_scan.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -367,7 +368,41 @@ void hf__cached_repo_dispose(hf_cached_repo *repo)
 	memset(repo, 0, sizeof(*repo));
 }
 
-/* Record blobs/<x>.incomplete leftovers. */
+/*
+ * A download's file in blobs/: <x>.incomplete (the partial), a checkpoint
+ * whose partial is gone (<x>.incomplete.resume: killed while a resume took
+ * the partial over) and a checkpoint a killed writer was replacing
+ * (<x>.incomplete.resume.<8 hex>.tmp). Kept by their download while its
+ * blob lock is held; prune takes the blob lock before removing them.
+ */
+static int is_download_leftover(int blobs_fd, const char *name)
+{
+	static const char resume[] = ".incomplete.resume";
+	size_t n = strlen(name), i;
+	const char *p = strstr(name, resume);
+	char partial[512];
+	struct stat st;
+
+	if (n > 11 && strcmp(name + n - 11, ".incomplete") == 0)
+		return 1;
+	if (!p || p == name)
+		return 0;
+	p += sizeof(resume) - 1;
+	if (!*p) {
+		if ((size_t)(p - name) - 7 >= sizeof(partial))
+			return 0;
+		snprintf(partial, sizeof(partial), "%.*s", (int)(p - name) - 7, name);
+		return fstatat(blobs_fd, partial, &st, AT_SYMLINK_NOFOLLOW) != 0 && errno == ENOENT;
+	}
+	if (strlen(p) != 13 || p[0] != '.' || strcmp(p + 9, ".tmp") != 0)
+		return 0;
+	for (i = 1; i < 9; i++)
+		if (!isxdigit((unsigned char)p[i]))
+			return 0;
+	return 1;
+}
+
+/* Record the leftovers of downloads in blobs/ (is_download_leftover). */
 static int note_incomplete(int blobs_fd, const char *repo_dir, hf_cache_info *info)
 {
 	int fd = dup(blobs_fd), rc = 0;
@@ -380,11 +415,10 @@ static int note_incomplete(int blobs_fd, const char *repo_dir, hf_cache_info *in
 		return 0;
 	}
 	while ((de = readdir(d)) && !rc) {
-		size_t n = strlen(de->d_name);
 		struct stat st;
 		char path[4096];
 
-		if (!(n > 11 && strcmp(de->d_name + n - 11, ".incomplete") == 0))
+		if (!is_download_leftover(blobs_fd, de->d_name))
 			continue;
 		if (fstatat(blobs_fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode))
 			continue;

@@ -618,6 +618,44 @@ static void test_incomplete_downloads(void **state)
 	hf_cache_info_free(info);
 }
 
+/* What a SIGKILL can leave besides a partial: a checkpoint whose partial
+ * was being taken over, a checkpoint being replaced. Listed, and pruned. */
+static void test_checkpoint_leftovers(void **state)
+{
+	fixture *f = *state;
+	const char *e = "5555555555555555555555555555555555555555555555555555555555555555";
+	char live[1024], live_resume[1024], orphan[1024], tmp[1024], odd[1024];
+	hf_cache_info *info;
+
+	add_file(f, "models--acme--inc", C1, "a.txt", TXT_A, NULL);
+	add_ref(f, "models--acme--inc", "main", C1);
+	pathf(live, sizeof(live), "%s/models--acme--inc/blobs/%s.0a1b2c3d.incomplete", f->cache, e);
+	write_text(live, "partial");
+	pathf(live_resume, sizeof(live_resume), "%s.resume", live);
+	write_text(live_resume, "r");
+	pathf(orphan, sizeof(orphan), "%s/models--acme--inc/blobs/%s.11111111.incomplete.resume",
+	      f->cache, e);
+	write_text(orphan, "r");
+	pathf(tmp, sizeof(tmp), "%s/models--acme--inc/blobs/%s.0a1b2c3d.incomplete.resume.9f8e7d6c.tmp",
+	      f->cache, e);
+	write_text(tmp, "r");
+	/* Not a name a download writes: left alone. */
+	pathf(odd, sizeof(odd), "%s/models--acme--inc/blobs/%s.0a1b2c3d.incomplete.resume.nothex!.tmp",
+	      f->cache, e);
+	write_text(odd, "r");
+	info = scan_ok(f);
+	/* The partial, the orphan checkpoint, the checkpoint temporary. */
+	assert_int_equal(info->incomplete_files.count, 3);
+	assert_int_equal(info->incomplete_size, strlen("partial") + 2);
+	hf_cache_info_free(info);
+	assert_int_equal(hf_cache_prune(f->client, f->cache, 0, NULL), HF_OK);
+	assert_false(exists(live));
+	assert_false(exists(live_resume));
+	assert_false(exists(orphan));
+	assert_false(exists(tmp));
+	assert_true(exists(odd));
+}
+
 static void test_long_blob_names(void **state)
 {
 	fixture *f = *state;
@@ -994,6 +1032,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_deep_nesting, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_future_mtimes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_incomplete_downloads, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_checkpoint_leftovers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_long_blob_names, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_scan_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_delete_revision_keeps_shared_blobs, setup, teardown),
