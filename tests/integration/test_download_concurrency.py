@@ -151,12 +151,7 @@ class ConcurrencyTest(harness.HubPairCase):
         self.assert_fetched_once(TINY)
 
     def test_without_working_flock(self):
-        so = build_noflock_shim(self)
-        log = os.path.join(self.sb.root, "flock-calls")
-        env = {"LD_PRELOAD": so, "FLOCK_SHIM_LOG": log}
-        if harness.SANITIZE:  # ASan wants to be first; the shim does not interpose on it
-            env["ASAN_OPTIONS"] = (self.sb.env().get("ASAN_OPTIONS", "") +
-                                   ":verify_asan_link_order=0")
+        env, log = noflock_env(self, self.sb)
         self.slow_cdn()
         results = self.run_together([[BIG, "-q"], [BIG, "-q"], [TINY, "-q"], [TINY, "-q"]],
                                     env=env)
