@@ -325,7 +325,7 @@ static int compare(double a, const char *op, double b)
 
 static int filter_ok(const filter *f, const row *r)
 {
-	double v, now = (double)time(NULL);
+	double v = 0, now = (double)time(NULL); /* the filter was validated when parsed */
 
 	if (!strcmp(f->key, "size")) {
 		parse_size(f->value, &v);

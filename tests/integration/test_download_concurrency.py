@@ -133,9 +133,7 @@ class ConcurrencyTest(harness.HubPairCase):
         self.slow_cdn()
         results = self.run_together([[BIG, "-q"], [BIG, "-q"]])
         self.check_cache(results, [BIG])
-        self.assert_fetched_once(BIG)
-        self.assertEqual(len(harness.cdn_blob_gets(self.pair.cdn)[self.pair.sha256(
-            BIG, "model.safetensors")]), 4)  # one fetch, in 4 ranges
+        self.assert_fetched_once(BIG)  # one fetch, however it was split
 
     def test_four_processes_tiny(self):
         self.slow_cdn()

@@ -301,6 +301,37 @@ def written_bytes(partial, data, chunk=16 * MiB):
     return total
 
 
+class SplitTest(FaultCase):
+    """A file of the split threshold or more (acme/big, 64 MiB) starts as one
+    stream: its first 16 MiB, timed. A fast connection asks for the rest on
+    the same connection; a slow one (a CDN capping each connection) hands
+    the rest to 4 ranged connections on the 16 MiB grid. Either way every
+    byte crosses the network once."""
+
+    def served(self):
+        return sorted((e["range"], e["conn"]) for e in self.cdn_gets(BIG, MODEL))
+
+    def test_fast_connection_streams_the_rest(self):
+        r = self.hf(BIG, "-q")
+        self.assert_ok(r, BIG)
+        gets = self.served()
+        self.assertEqual([g[0] for g in gets], ["bytes=0-16777215", "bytes=16777216-67108863"])
+        self.assertEqual(gets[0][1], gets[1][1], "the rest must reuse the connection")
+
+    def test_slow_connection_splits_into_ranges(self):
+        # About 12 MB/s per connection: under the 100 MB/s split threshold.
+        self.cdn_faults({"match": "^/repos/", "action": "slow", "chunk": 256 * 1024,
+                         "interval": 0.02})
+        r = self.hf(BIG, "-q")
+        self.assert_ok(r, BIG)
+        gets = self.served()
+        self.assertEqual(sorted(g[0] for g in gets),
+                         ["bytes=0-16777215", "bytes=16777216-33554431",
+                          "bytes=33554432-50331647", "bytes=50331648-67108863"])
+        self.assertGreaterEqual(len({g[1] for g in gets[1:]}), 2, "ranges on several connections")
+        self.assertEqual(sum(harness.range_bytes(g[0], 64 * MiB) for g in gets), 64 * MiB)
+
+
 class ResumeTest(FaultCase):
     """kill -9 and Ctrl-C in the middle of acme/big (64 MiB, 4 ranges), then resume."""
 
