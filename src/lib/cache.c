@@ -60,6 +60,31 @@ char *hf__cache_path(const hf__repo_cache *rc, const char *fmt, ...)
 	return hf__buf_detach(&b);
 }
 
+static int ref_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+int hf__ref_parse(const char *text, size_t len, char commit[41])
+{
+	const char *p = text, *end = text + len;
+
+	commit[0] = '\0';
+	while (p < end && ref_space(*p))
+		p++;
+	while (end > p && ref_space(end[-1]))
+		end--;
+	if (end - p != 40)
+		return 0;
+	memcpy(commit, p, 40);
+	commit[40] = '\0';
+	if (!hf__is_commit_hash(commit)) {
+		commit[0] = '\0';
+		return 0;
+	}
+	return 1;
+}
+
 int hf__cache_read_ref(const hf__repo_cache *rc, const char *rev, char commit[41])
 {
 	char *path = hf__cache_path(rc, "refs/%s", rev);
@@ -68,20 +93,8 @@ int hf__cache_read_ref(const hf__repo_cache *rc, const char *rev, char commit[41
 	int ok = 0;
 
 	commit[0] = '\0';
-	if (path && hf__read_file(path, 4096, &text, &len) == 0) {
-		/* Tolerate surrounding white space; anything else is no ref. */
-		char *p = text, *end = text + len;
-
-		while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
-			p++;
-		while (end > p && (end[-1] == ' ' || end[-1] == '\n' || end[-1] == '\r' || end[-1] == '\t'))
-			end--;
-		*end = '\0';
-		if (hf__is_commit_hash(p)) {
-			memcpy(commit, p, 41);
-			ok = 1;
-		}
-	}
+	if (path && hf__read_file(path, 4096, &text, &len) == 0)
+		ok = hf__ref_parse(text, len, commit);
 	free(text);
 	free(path);
 	return ok;

@@ -22,6 +22,12 @@ void hf__repo_cache_dispose(hf__repo_cache *rc);
 char *hf__cache_path(const hf__repo_cache *rc, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/*
+ * The commit a ref file's text names: len bytes, white space (space, tab,
+ * CR, LF) around it ignored. 1 and commit set when what is left is a
+ * 40-hex commit; else 0 (the ref is treated as absent).
+ */
+int hf__ref_parse(const char *text, size_t len, char commit[41]);
 /* refs/<rev> when it holds a valid commit: 1 and commit set; else 0. */
 int hf__cache_read_ref(const hf__repo_cache *rc, const char *rev, char commit[41]);
 /* Write refs/<rev> atomically, only when it changes. 0 or -errno. */

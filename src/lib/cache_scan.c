@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "cache.h"
 #include "config.h"
 #include "fsutil.h"
 #include "util.h"
@@ -156,16 +157,13 @@ static int read_refs(int dirfd, const char *prefix, refs *out, int depth)
 			char buf[130];
 			int f = openat(dirfd, de->d_name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 			ssize_t n = f >= 0 ? read(f, buf, sizeof(buf) - 1) : -1;
+			char commit[41];
 			ref *items;
 
 			if (f >= 0)
 				close(f);
-			if (n < 40)
-				continue;
-			buf[n] = '\0';
-			while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' ' || buf[n - 1] == '\r'))
-				buf[--n] = '\0';
-			if (!hf__is_commit_hash(buf))
+			/* Read as a download reads it: anything else is no ref. */
+			if (n < 40 || !hf__ref_parse(buf, (size_t)n, commit))
 				continue;
 			items = realloc(out->items, (out->count + 1) * sizeof(ref));
 			if (!items) {
@@ -178,7 +176,7 @@ static int read_refs(int dirfd, const char *prefix, refs *out, int depth)
 				rc = -2;
 				break;
 			}
-			memcpy(out->items[out->count].commit, buf, 41);
+			memcpy(out->items[out->count].commit, commit, 41);
 			out->count++;
 		}
 	}
