@@ -46,7 +46,7 @@
  * already saturates the disk or the CPU) keeps streaming, as more
  * connections would only cost CPU.
  */
-#define SLOT_SIZE ((size_t)1 << 20)
+#define SLOT_SIZE ((size_t)512 << 10)
 #define RING_SLOTS 4
 #define DIRECT_ALIGN ((size_t)4096)
 #define SPLIT_BELOW (100.0 * 1000 * 1000) /* bytes per second */
@@ -984,8 +984,9 @@ out:
 	for (i = 0; i < started; i++)
 		pthread_join(threads[i], NULL);
 	s->streaming = 0;
-	if (s->direct_fd >= 0)
-		close(s->direct_fd);
+	if (s->direct_fd >= 0 && close(s->direct_fd) != 0 && !f->code)
+		set_error(s, errno == ENOSPC || errno == EDQUOT ? HF_ENOSPC : HF_EIO, 0, NULL,
+			  "cannot write '%s': %s", f->label, strerror(errno));
 	s->direct_fd = -1;
 	for (i = 0; i < RING_SLOTS; i++) {
 		free(s->slot[i]);
@@ -1214,8 +1215,10 @@ int hf__fetch_run(hf__fetch *f)
 	}
 done:
 	hf__hash_dispose(&s.hash);
-	if (s.fd >= 0)
-		close(s.fd);
+	/* NFS and quotas may report a failed write only now. */
+	if (s.fd >= 0 && close(s.fd) != 0 && f->code == HF_OK)
+		set_error(&s, errno == ENOSPC || errno == EDQUOT ? HF_ENOSPC : HF_EIO, 0, NULL,
+			  "cannot write '%s': %s", f->label, strerror(errno));
 	if (f->code == HF_OK) {
 		unlink(s.resume_path);
 		f->tmp_path = tmp_path;

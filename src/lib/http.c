@@ -377,7 +377,7 @@ int hf__xfer_perform(hf_client *c, hf__conn *conn, hf__xfer *x)
 	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(h, CURLOPT_HEADERDATA, &ctx);
 	/* Large reads: fewer, bigger writes to disk. */
-	curl_easy_setopt(h, CURLOPT_BUFFERSIZE, 512L * 1024L);
+	curl_easy_setopt(h, CURLOPT_BUFFERSIZE, 256L * 1024L); /* x8 workers: RSS */
 	if (!x->identity)
 		curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
 	if (x->connect_timeout_s > 0)

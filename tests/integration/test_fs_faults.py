@@ -40,11 +40,6 @@ EXIT_DISK = 9        # docs/EXIT-CODES.md: cannot read or write, no space left
 EXIT_INTEGRITY = 8   # size or hash mismatch (hf cache verify)
 EXIT_OFFLINE = 11    # offline and not cached
 
-BUG_CLOSE_IGNORED = (
-    "BUG src/lib/fetch.c hf__fetch_run(): close(s.fd) after a successful fsync "
-    "ignores its return value, so a deferred write error reported by close() "
-    "(EIO/EDQUOT on NFS) publishes the blob; it should set HF_EIO/HF_ENOSPC and "
-    "drop the temporary file (fetch.c is being edited by someone else)")
 
 
 # --------------------------------------------------------------------------
@@ -378,7 +373,6 @@ class DiskFaultTest(FsCase):
                     env = self.fault_env(op, ".incomplete", err)
                     self.fail_then_recover([TINY, MODEL], env, text, path=MODEL, op=op)
 
-    @unittest.skip(BUG_CLOSE_IGNORED)
     def test_edquot_and_eio_on_close(self):
         for err, text in (("EDQUOT", "Disk quota exceeded"), ("EIO", "Input/output error")):
             with self.subTest(errno=err):
