@@ -150,6 +150,7 @@ static char *pointer_target(const char *file, const char *etag)
 int hf__cache_pointer_ok(const hf__repo_cache *rc, const char *commit, const char *file)
 {
 	char *path = hf__cache_path(rc, "snapshots/%s/%s", commit, file);
+	char *blob = NULL;
 	char target[512];
 	struct stat st;
 	ssize_t n;
@@ -157,16 +158,14 @@ int hf__cache_pointer_ok(const hf__repo_cache *rc, const char *commit, const cha
 
 	if (!path)
 		return 0;
-	if (lstat(path, &st) != 0)
-		goto done;
-	if (S_ISREG(st.st_mode)) {
-		ok = 1; /* a cache made without symbolic links */
+	/* readlink first: one call answers the usual case (a link to a blob). */
+	n = readlink(path, target, sizeof(target) - 1);
+	if (n < 0) {
+		/* A cache made without symbolic links holds regular files. */
+		ok = errno == EINVAL && lstat(path, &st) == 0 && S_ISREG(st.st_mode);
 		goto done;
 	}
-	if (!S_ISLNK(st.st_mode))
-		goto done;
-	n = readlink(path, target, sizeof(target) - 1);
-	if (n <= 0 || (size_t)n >= sizeof(target) - 1)
+	if (n == 0 || (size_t)n >= sizeof(target) - 1)
 		goto done;
 	target[n] = '\0';
 	{
@@ -175,10 +174,12 @@ int hf__cache_pointer_ok(const hf__repo_cache *rc, const char *commit, const cha
 
 		/* Only the official shape, to a blob of this repo that exists. */
 		ok = expected && strcmp(expected, target) == 0 && hf__is_etag(slash + 1) &&
-		     stat(path, &st) == 0 && S_ISREG(st.st_mode);
+		     (blob = hf__cache_path(rc, "blobs/%s", slash + 1)) != NULL &&
+		     stat(blob, &st) == 0 && S_ISREG(st.st_mode);
 		free(expected);
 	}
 done:
+	free(blob);
 	free(path);
 	return ok;
 }
