@@ -207,7 +207,7 @@ class CrashLoopTest(unittest.TestCase):
         self.pair.cdn.set_faults([CDN_THROTTLE])
         self.pair.hub.set_faults([HUB_DELAY])
         killed = finished = split_kills = 0
-        big_gets = 0
+        big_gets = served_so_far = 0
         timeline = []
         for run in range(1, runs + 1):
             after = rng.uniform(*KILL_AFTER)
@@ -235,8 +235,13 @@ class CrashLoopTest(unittest.TestCase):
             big_gets = n_gets
             split_kills += bool(split) and r.returncode == -9
             published = self.check_invariants(run)
+            content, _ = self.served()
+            sent = sum(content.values())
             timeline.append({"run": run, "kill_after_s": round(after, 3), "rc": r.returncode,
-                             "split": bool(split), "published_blobs": len(published)})
+                             "split": bool(split), "published_blobs": len(published),
+                             "served": sent - served_so_far,
+                             "checkpoints": self.resumable()})
+            served_so_far = sent
             time.sleep(rng.uniform(*PAUSE))
         loop_s = time.monotonic() - t0
         content_before, _ = self.served()
