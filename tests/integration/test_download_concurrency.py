@@ -26,8 +26,8 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 import unittest
+import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
@@ -306,7 +306,6 @@ class EightProcessesTest(harness.HubPairCase):
         out = {p: [] for p in self.pair.files(MULTI)}
         by_sha = {self.pair.sha256(MULTI, p): p for p in out if self.pair.is_lfs(MULTI, p)}
         prefix = f"/api/resolve-cache/models/{MULTI}/{self.pair.commit(MULTI)}/"
-        import urllib.parse
         entries = (self.pair.cdn.requests(r"^/repos/", "GET") +
                    self.pair.hub.requests("^" + prefix, "GET"))
         for e in entries:
