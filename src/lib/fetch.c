@@ -113,6 +113,7 @@ typedef struct shared {
 	uint64_t produced, hashed_slots, written_slots;
 	uint64_t written;      /* bytes written by the stream */
 	int direct_fd;         /* O_DIRECT descriptor of the temp file, or -1 */
+	uint64_t unreported;   /* bytes received, not yet counted: counted per slot */
 	/* Hashing. */
 	int inline_hash;
 	hf__hash hash;
@@ -303,12 +304,18 @@ static uint64_t min_u64(uint64_t a, uint64_t b)
 /* Hand the slot being filled to the hasher and the writer. */
 static void ring_publish(shared *s)
 {
+	uint64_t n = s->unreported;
+
 	pthread_mutex_lock(&s->mu);
 	s->slot_len[s->produced % RING_SLOTS] = s->fill;
 	s->produced++;
 	s->fill = 0;
+	s->f->bytes_fetched += n;
 	pthread_cond_broadcast(&s->cv);
 	pthread_mutex_unlock(&s->mu);
+	s->unreported = 0;
+	/* Progress per slot, not per read: the locks are shared with other threads. */
+	report_progress(s, n);
 }
 
 /* Copy into the ring, waiting for a free slot; -1 once the fetch stopped. */
@@ -343,13 +350,10 @@ static size_t stream_data(sink_ctx *k, const char *data, size_t len)
 
 	if (s->probe_t0 == 0)
 		s->probe_t0 = now_s(); /* from the first byte: not the connect or the redirect */
+	s->unreported += len;
 	if (ring_put(s, data, len) != 0)
 		return 0;
 	k->off += len;
-	pthread_mutex_lock(&s->mu);
-	s->f->bytes_fetched += len;
-	pthread_mutex_unlock(&s->mu);
-	report_progress(s, len);
 	return len;
 }
 
@@ -950,6 +954,7 @@ static int run_stream(shared *s, int may_split)
 	s->direct_fd = open(s->tmp_path, O_WRONLY | O_DIRECT | O_NOFOLLOW | O_CLOEXEC);
 	s->produced = s->hashed_slots = s->written_slots = 0;
 	s->fill = 0;
+	s->unreported = 0;
 	s->written = 0;
 	s->probe_t0 = 0;
 	s->streaming = 1;
