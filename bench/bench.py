@@ -53,19 +53,32 @@ def runstat() -> str:
     return RUNSTAT
 
 
+def cpu_ticks():
+    """(busy, total) jiffies of the whole machine, from /proc/stat."""
+    with open("/proc/stat", encoding="ascii") as f:
+        v = [int(x) for x in f.readline().split()[1:9]]
+    idle = v[3] + v[4]
+    return sum(v) - idle, sum(v)
+
+
 def measure(argv, env=None) -> dict:
     """Wall time, peak RSS and CPU of one process (and its children),
-    measured by bench/runstat.c so the peak RSS is the command's own."""
+    measured by bench/runstat.c so the peak RSS is the command's own; and
+    how busy the whole machine was meanwhile (every core: server, kernel,
+    other jobs), which shows when a run was bound by CPU."""
     stat = os.path.join(os.environ.get("TMPDIR", "/tmp"), f"hf-bench-stat-{os.getpid()}")
+    b0, t0 = cpu_ticks()
     p = subprocess.run([runstat(), stat] + argv, env=env, stdin=subprocess.DEVNULL,
                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     if p.returncode != 0:
         err = p.stderr.decode(errors="replace").strip()[-500:]
         raise RuntimeError(f"{argv[0]} exited {p.returncode}: {err}")
+    b1, t1 = cpu_ticks()
     with open(stat, encoding="ascii") as f:
         wall, rss, cpu = f.read().split()
     os.unlink(stat)
-    return {"wall": float(wall), "rss_kb": int(rss), "cpu": float(cpu)}
+    return {"wall": float(wall), "rss_kb": int(rss), "cpu": float(cpu),
+            "machine_busy": (b1 - b0) / (t1 - t0) if t1 > t0 else float("nan")}
 
 
 def settle():
@@ -125,6 +138,14 @@ class Bench:
         m = measure(["curl", "-sS", "--fail", "-o", os.path.join(out, BIG_FILE),
                      self.hub.cdn_url(self.big.sha256)])
         self.record("big: curl -o", m, bytes=self.big.size)
+
+    def big_curl_null(self):
+        m = measure(["curl", "-sS", "--fail", "-o", "/dev/null", self.hub.cdn_url(self.big.sha256)])
+        self.record("big: curl -o /dev/null (reference: no disk)", m, bytes=self.big.size)
+
+    def big_sha256(self):
+        m = measure(["openssl", "dgst", "-sha256", os.path.join(self.hub.blobs, self.big.sha256)])
+        self.record("big: openssl dgst -sha256 (reference: hash only)", m, bytes=self.big.size)
 
     def big_aria2(self):
         out = self.fresh("aria2-big")
@@ -206,7 +227,8 @@ class Bench:
             only = set(a.only.split(","))
             groups = []
             if "big" in only:
-                groups.append([self.big_hf, self.big_curl, self.big_aria2])
+                groups.append([self.big_hf, self.big_curl, self.big_aria2, self.big_curl_null,
+                               self.big_sha256])
             if "small" in only:
                 groups.append([self.small_hf, self.small_curl, self.small_aria2])
             if "warm" in only:
@@ -231,6 +253,7 @@ class Bench:
         for name, runs in self.results.items():
             row = {"runs": len(runs), "wall_s": median([m["wall"] for m in runs]),
                    "cpu_s": median([m["cpu"] for m in runs]),
+                   "machine_busy": median([m["machine_busy"] for m in runs]),
                    "peak_rss_mb": max(m["rss_kb"] for m in runs) / 1024}
             if "bytes" in runs[0]:
                 row["MB_per_s"] = runs[0]["bytes"] / row["wall_s"] / MB
@@ -286,7 +309,7 @@ class Bench:
     def report(self):
         s = self.summary()
         print()
-        print(f"{'contender':58} {'median s':>9} {'CPU s':>7} {'RSS MB':>7}  rate")
+        print(f"{'contender':58} {'median s':>9} {'CPU s':>7} {'RSS MB':>7} {'busy':>5}  rate")
         for name, row in s.items():
             rate = ""
             if "MB_per_s" in row:
@@ -295,7 +318,8 @@ class Bench:
                 rate = f"{row['files_per_s']:.0f} files/s"
             elif "requests" in row:
                 rate = f"{row['requests']} requests, {row['blob_bytes']} file bytes"
-            print(f"{name:58} {row['wall_s']:9.4f} {row['cpu_s']:7.3f} {row['peak_rss_mb']:7.1f}  {rate}")
+            print(f"{name:58} {row['wall_s']:9.4f} {row['cpu_s']:7.3f} {row['peak_rss_mb']:7.1f} "
+                  f"{row['machine_busy']:5.0%}  {rate}")
         print()
         t = self.targets(s)
         for goal, got, met in t:
