@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -924,6 +925,28 @@ static void *ring_writer(void *arg)
 }
 
 /*
+ * O_DIRECT only on local disk file systems known to do it well. On NFS,
+ * CIFS, Lustre or FUSE every direct write is a synchronous round trip to a
+ * server (and some only pretend to support it): buffered writes there.
+ */
+static int direct_io_wanted(int fd)
+{
+	struct statfs st;
+
+	if (fstatfs(fd, &st) != 0)
+		return 0;
+	switch ((unsigned long)st.f_type) {
+	case 0xEF53UL:      /* ext2, ext3, ext4 */
+	case 0x58465342UL:  /* XFS */
+	case 0x9123683EUL:  /* Btrfs */
+	case 0xF2F52010UL:  /* F2FS */
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/*
  * One connection from byte 0. Returns EX_SPLIT when the first chunk came
  * slowly: then [0, CHUNK_SIZE) is written and hashed, and the caller
  * fetches the rest in ranges.
@@ -951,7 +974,9 @@ static int run_stream(shared *s, int may_split)
 			  (unsigned long long)f->size);
 		goto out;
 	}
-	s->direct_fd = open(s->tmp_path, O_WRONLY | O_DIRECT | O_NOFOLLOW | O_CLOEXEC);
+	s->direct_fd = direct_io_wanted(s->fd)
+			       ? open(s->tmp_path, O_WRONLY | O_DIRECT | O_NOFOLLOW | O_CLOEXEC)
+			       : -1;
 	s->produced = s->hashed_slots = s->written_slots = 0;
 	s->fill = 0;
 	s->unreported = 0;
