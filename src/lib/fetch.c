@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,10 +21,11 @@
 #include "util.h"
 
 #define CHUNK_SIZE ((uint64_t)16 << 20)
-/* Resume checkpoints (fdatasync + a small file): once a second at most,
- * unless RESUME_SAVE_EVERY bytes piled up; never for less than a MiB. */
+/* Resume checkpoints (fdatasync + a small file): every RESUME_SAVE_S at
+ * most, unless RESUME_SAVE_EVERY bytes piled up; never for less than a MiB. */
 #define RESUME_SAVE_EVERY ((uint64_t)256 << 20)
 #define RESUME_SAVE_MIN ((uint64_t)1 << 20)
+#define RESUME_SAVE_S 0.25
 #define INLINE_HASH_MAX ((uint64_t)8 << 20)
 #define HASH_BLOCK ((size_t)1 << 20)
 #define MAX_ATTEMPTS 5
@@ -78,6 +80,14 @@ unsigned int hf__file_mode(void)
 {
 	pthread_once(&mode_once, read_umask);
 	return file_mode;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 /* ---- shared state of one fetch ---- */
@@ -167,47 +177,103 @@ static void report_progress(shared *s, uint64_t n)
 
 /* ---- resume state: "<temp>.resume" ---- */
 
+/*
+ * Who wrote a checkpoint: "<boot id> <pid namespace> <pid>". A later run on
+ * the same boot and in the same pid namespace can tell a dead writer (kill
+ * -9, a crash) from a live one and adopt its partial at once; anything else
+ * waits until the partial has been idle for STALE_PARTIAL_S.
+ */
+static pthread_once_t owner_once = PTHREAD_ONCE_INIT;
+static char owner_id[128];
+
+static void read_owner_id(void)
+{
+	char boot[64] = "", ns[48] = "";
+	FILE *fp = fopen("/proc/sys/kernel/random/boot_id", "r");
+	ssize_t n;
+
+	if (fp) {
+		if (!fgets(boot, sizeof(boot), fp))
+			boot[0] = '\0';
+		fclose(fp);
+	}
+	boot[strcspn(boot, "\n")] = '\0';
+	n = readlink("/proc/self/ns/pid", ns, sizeof(ns) - 1);
+	ns[n > 0 ? n : 0] = '\0';
+	if (boot[0] && ns[0] && !strpbrk(boot, " \t") && !strpbrk(ns, " \t\n"))
+		snprintf(owner_id, sizeof(owner_id), "%s %s", boot, ns);
+}
+
+static const char *owner(void)
+{
+	pthread_once(&owner_once, read_owner_id);
+	return owner_id;
+}
+
 static int save_resume(shared *s, uint64_t offset)
 {
-	char text[160];
+	char text[320];
 	int n;
 
 	if (fdatasync(s->fd) != 0)
 		return -errno;
 	n = snprintf(text, sizeof(text), "hf-resume 1\n%s\n%llu\n%llu\n", s->f->etag,
 		     (unsigned long long)s->f->size, (unsigned long long)offset);
+	if (owner()[0])
+		n += snprintf(text + n, sizeof(text) - (size_t)n, "owner %s %ld\n", owner(),
+			      (long)getpid());
 	return hf__write_file_atomic(s->resume_path, text, (size_t)n, 0644);
 }
 
-static int checkpoint_due(const shared *s, uint64_t durable, time_t saved_at)
+static int checkpoint_due(const shared *s, uint64_t durable, double saved_at)
 {
 	uint64_t gain = durable > s->saved ? durable - s->saved : 0;
 
 	return durable < s->f->size &&
-	       (gain >= RESUME_SAVE_EVERY || (gain >= RESUME_SAVE_MIN && time(NULL) - saved_at >= 1));
+	       (gain >= RESUME_SAVE_EVERY ||
+		(gain >= RESUME_SAVE_MIN && now_s() - saved_at >= RESUME_SAVE_S));
 }
 
-/* The verified offset a partial file may resume from, or 0. */
-static uint64_t read_resume(const char *path, const char *etag, uint64_t size)
+/*
+ * The verified offset a partial file may resume from, or 0; *dead_writer
+ * says whether the run that wrote it is known to be gone.
+ */
+static uint64_t read_resume(const char *path, const char *etag, uint64_t size, int *dead_writer)
 {
 	char *text = NULL, e[72];
 	unsigned long long sz, off;
 	uint64_t result = 0;
+	int used = 0;
 
-	if (hf__read_file(path, 256, &text, NULL) != 0)
+	*dead_writer = 0;
+	if (hf__read_file(path, 512, &text, NULL) != 0)
 		return 0;
-	if (sscanf(text, "hf-resume 1\n%71s\n%llu\n%llu\n", e, &sz, &off) == 3 &&
-	    strcmp(e, etag) == 0 && sz == size && off <= size)
+	if (sscanf(text, "hf-resume 1\n%71s\n%llu\n%llu\n%n", e, &sz, &off, &used) == 3 &&
+	    strcmp(e, etag) == 0 && sz == size && off <= size) {
+		const char *me = owner();
+		size_t mlen = strlen(me);
+		const char *line = text + used;
+		char *end;
+		long pid;
+
 		result = off;
+		if (mlen && strncmp(line, "owner ", 6) == 0 && strncmp(line + 6, me, mlen) == 0 &&
+		    line[6 + mlen] == ' ') {
+			pid = strtol(line + 7 + mlen, &end, 10);
+			*dead_writer = pid > 0 && pid != (long)getpid() && *end == '\n' &&
+				       kill((pid_t)pid, 0) != 0 && errno == ESRCH;
+		}
+	}
 	free(text);
 	return result;
 }
 
 /*
  * Adopt the partial download of an earlier run: the one with the longest
- * verified prefix, idle for a while (so not a live writer on a file
- * system where flock does nothing). It is renamed to our own name first,
- * so two runs can never share it.
+ * verified prefix whose writer is known to be dead, or that has been idle
+ * for a while (so not a live writer on a file system where flock does
+ * nothing). It is renamed to our own name first, so two runs can never
+ * share it.
  */
 static uint64_t adopt_partial(hf__fetch *f, const char *tmp_path, const char *resume_path)
 {
@@ -230,16 +296,18 @@ static uint64_t adopt_partial(hf__fetch *f, const char *tmp_path, const char *re
 		char path[4096], rpath[4200];
 		struct stat st;
 		uint64_t off;
+		int dead_writer;
 
 		if (n != plen + 1 + 8 + 11 || strncmp(name, f->prefix, plen) != 0 || name[plen] != '.' ||
 		    strcmp(name + n - 11, ".incomplete") != 0)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", f->dir, name);
 		snprintf(rpath, sizeof(rpath), "%s.resume", path);
-		if (lstat(path, &st) != 0 || !S_ISREG(st.st_mode) ||
-		    time(NULL) - st.st_mtime < STALE_PARTIAL_S)
+		if (lstat(path, &st) != 0 || !S_ISREG(st.st_mode))
 			continue;
-		off = read_resume(rpath, f->etag, f->size);
+		off = read_resume(rpath, f->etag, f->size, &dead_writer);
+		if (!dead_writer && time(NULL) - st.st_mtime < STALE_PARTIAL_S)
+			continue;
 		if (off > best_off && (uint64_t)st.st_size >= off) {
 			best_off = off;
 			snprintf(best, sizeof(best), "%s", path);
@@ -287,14 +355,6 @@ static int content_range_ok(const char *v, uint64_t a, uint64_t b_incl, uint64_t
 	if (sscanf(v, "bytes %llu-%llu/%c", &ra, &rb, &star) == 3 && star == '*')
 		return ra == a && rb == b_incl;
 	return 0;
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 static uint64_t min_u64(uint64_t a, uint64_t b)
@@ -752,7 +812,7 @@ static void *hasher(void *arg)
 {
 	shared *s = arg;
 	char *buf = malloc(HASH_BLOCK);
-	time_t saved_at = time(NULL);
+	double saved_at = now_s();
 
 	if (!buf) {
 		s->hash_error = ENOMEM;
@@ -796,7 +856,7 @@ static void *hasher(void *arg)
 		if (checkpoint_due(s, s->hashed, saved_at)) {
 			if (save_resume(s, s->hashed) == 0) {
 				s->saved = s->hashed;
-				saved_at = time(NULL);
+				saved_at = now_s();
 			}
 		}
 		pthread_mutex_lock(&s->mu);
@@ -882,7 +942,7 @@ static int write_slot(shared *s, const unsigned char *p, size_t len, uint64_t at
 static void *ring_writer(void *arg)
 {
 	shared *s = arg;
-	time_t saved_at = time(NULL);
+	double saved_at = now_s();
 
 	pthread_mutex_lock(&s->mu);
 	for (;;) {
@@ -915,7 +975,7 @@ static void *ring_writer(void *arg)
 			pthread_mutex_unlock(&s->mu);
 			if (save_resume(s, durable) == 0) {
 				s->saved = durable;
-				saved_at = time(NULL);
+				saved_at = now_s();
 			}
 			pthread_mutex_lock(&s->mu);
 		}
