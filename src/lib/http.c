@@ -165,7 +165,17 @@ typedef struct perform_ctx {
 	hf__xfer *x;
 	int in_2xx;
 	int overflow;
+	int body_seen;       /* a body byte arrived: the headers are complete */
+	size_t header_bytes; /* bytes of header lines received */
 } perform_ctx;
+
+/*
+ * No real reply has this much in its headers. libcurl refuses a header
+ * line over 100 KB (reported as "out of memory") and 300 KB of headers in
+ * all (a receive error): both mean a hostile or broken server, not an
+ * out-of-memory client or a network problem.
+ */
+#define HEADERS_TOO_LARGE ((size_t)200 << 10)
 
 static size_t on_body(char *ptr, size_t size, size_t nmemb, void *userdata)
 {
@@ -173,6 +183,7 @@ static size_t on_body(char *ptr, size_t size, size_t nmemb, void *userdata)
 	hf__xfer *x = ctx->x;
 	size_t n = size * nmemb;
 
+	ctx->body_seen = 1;
 	if (ctx->in_2xx && x->sink) {
 		if (x->sink(ptr, n, x->sink_payload) != n) {
 			x->sink_aborted = 1;
@@ -237,6 +248,7 @@ static size_t on_header(char *line, size_t size, size_t nmemb, void *userdata)
 	size_t len = size * nmemb;
 	char *cl;
 
+	ctx->header_bytes += len;
 	if (len >= 5 && strncmp(line, "HTTP/", 5) == 0) {
 		/* A new response (after 1xx): forget the previous headers. */
 		const char *sp = memchr(line, ' ', len);
@@ -361,9 +373,8 @@ int hf__xfer_perform(hf_client *c, hf__conn *conn, hf__xfer *x)
 	errbuf[0] = '\0';
 	curl_easy_reset(h);
 	x->body.max = x->max_body ? x->max_body : (size_t)8 << 20;
+	memset(&ctx, 0, sizeof(ctx));
 	ctx.x = x;
-	ctx.in_2xx = 0;
-	ctx.overflow = 0;
 
 	curl_easy_setopt(h, CURLOPT_URL, x->url);
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
@@ -455,6 +466,14 @@ int hf__xfer_perform(hf_client *c, hf__conn *conn, hf__xfer *x)
 		rc = HF_ECANCELLED;
 	} else if (ctx.overflow) {
 		snprintf(x->errmsg, sizeof(x->errmsg), "reply larger than %zu bytes", x->body.max);
+		rc = HF_EPROTOCOL;
+	} else if (cc != CURLE_OK && !ctx.body_seen &&
+		   (cc == CURLE_OUT_OF_MEMORY || ctx.header_bytes >= HEADERS_TOO_LARGE)) {
+		char url[192];
+
+		url_for_message(x->url, url, sizeof(url));
+		snprintf(x->errmsg, sizeof(x->errmsg), "the reply from '%s' has oversized headers (%s)",
+			 url, *errbuf ? errbuf : curl_easy_strerror(cc));
 		rc = HF_EPROTOCOL;
 	} else if (cc != CURLE_OK) {
 		rc = map_curl_error(x, cc, errbuf);

@@ -4,17 +4,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
 #include "fsutil.h"
 #include "http.h"
 #include "hub_error.h"
+#include "parse.h"
 #include "repo.h"
 #include "util.h"
 #include "validate.h"
 
 #define HF__TREE_MAX_PAGES 100000
+/* A page answered 408, 429 or 5xx is asked again, as the revision call is. */
+#define HF__TREE_ATTEMPTS 5
+#define HF__TREE_MAX_WAIT_S 60
 
 const char *hf__tree_file_etag(const hf__tree_file *f)
 {
@@ -103,6 +108,11 @@ int hf__tree_parse_page(hf__tree *tree, const char *json, size_t len, char *msg,
 	size_t i;
 	int rc = 0;
 
+	if (!root) {
+		/* Truncated, too deep, a number out of range, invalid UTF-8... */
+		snprintf(msg, msglen, "the Hub's file listing is not valid JSON (%.120s)", jerr.text);
+		return -1;
+	}
 	if (!json_is_array(root)) {
 		snprintf(msg, msglen, "the Hub's file listing is not a JSON array");
 		json_decref(root);
@@ -230,13 +240,29 @@ done:
 	return rc;
 }
 
+static int retryable_status(long status)
+{
+	return status == 408 || status == 429 || (status >= 500 && status <= 599);
+}
+
+/* Seconds before attempt n + 1: 1, 2, 4, 8, or the server's Retry-After (capped). */
+static unsigned retry_wait(int attempt, const hf__xfer *x)
+{
+	unsigned w = attempt >= 4 ? 8u : 1u << (attempt - 1);
+	unsigned long long v;
+
+	if (x->retry_after && hf__parse_u64(x->retry_after, strlen(x->retry_after), &v) == 0)
+		w = v >= HF__TREE_MAX_WAIT_S ? HF__TREE_MAX_WAIT_S : (unsigned)v + 1;
+	return w;
+}
+
 int hf__tree_fetch(hf_client *c, hf_repo_type type, const char *repo_id, const char *commit,
 		   const char *token, hf_token_source source, hf__tree *out)
 {
 	hf__xfer x = HF__XFER_INIT;
 	char suffix[128], msg[512];
 	char *url;
-	int rc = HF_OK, pages = 0;
+	int rc = HF_OK, pages = 0, attempt = 0;
 
 	snprintf(suffix, sizeof(suffix), "/tree/%s?recursive=true&expand=false", commit);
 	url = hf__api_url(c, type, repo_id, suffix);
@@ -253,6 +279,11 @@ int hf__tree_fetch(hf_client *c, hf_repo_type type, const char *repo_id, const c
 		rc = hf__request(c, &x);
 		if (rc)
 			break;
+		if (retryable_status(x.status) && ++attempt < HF__TREE_ATTEMPTS) {
+			sleep(retry_wait(attempt, &x));
+			continue;
+		}
+		attempt = 0;
 		if (x.status != 200) {
 			rc = hf__hub_error(c, &x, url, source);
 			break;

@@ -94,13 +94,16 @@ Download routes (GET also answers HEAD; repo ids are not escaped):
 
 FAULT: {"match": "regex, re.search on path+query", "method": "GET" (optional),
         "times": N | null (always), "after": K (let the first K matches pass),
+        "on_reuse": true (optional: only requests after the first on their
+        connection, i.e. a reused keep-alive connection),
         "delay": seconds (optional, on any action), "action": ACTION, ...}
   Every fault that matches a request fires (so "delay" + "truncate" combine);
   "hits" counts matches, "fired" counts firings (GET /__control/faults).
   ACTION                       arguments (defaults)
   status                       "status" (503), "headers" {}, "body" | "json" | "body_b64"
   delay                        "seconds" - sleep before replying, then reply normally
-  drop                         close the connection without any reply
+  drop                         close the connection without any reply;
+                               "rst": true resets it (RST) instead of FIN
   truncate                     "bytes" K (half): full Content-Length, K bytes, FIN
   reset                        "bytes" K (half): K bytes then RST (SO_LINGER 0)
   corrupt                      "offset" (middle), "count" (1): XOR 0xFF, same length
@@ -319,12 +322,16 @@ class State:
             if clear_log:
                 self.clear_log()
 
-    def pick_faults(self, method: str, path: str, has_range: bool) -> list[dict]:
-        """Return the faults that fire for this request (consuming their counts)."""
+    def pick_faults(self, method: str, path: str, has_range: bool,
+                    reused: bool = False) -> list[dict]:
+        """Return the faults that fire for this request (consuming their counts).
+        `reused`: not the first request on its connection (for "on_reuse")."""
         fired = []
         with self.lock:
             for f in self.faults:
                 if f.get("method") and f["method"].upper() != method:
+                    continue
+                if f.get("on_reuse") and not reused:
                     continue
                 if not f["_re"].search(path):
                     continue
@@ -950,6 +957,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
     # -- connection setup (TLS handshake in the worker thread) ----------
     def setup(self):
         self.conn_id = self.server.state.next_conn()
+        self.conn_requests = 0  # requests seen on this connection
         ctx = self.server.ssl_context
         if ctx is not None:
             self.request.settimeout(10)
@@ -1003,6 +1011,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         body = self.read_body()
         if self.path.startswith("/__control/"):
             return self.handle_control(body)
+        self.conn_requests += 1
         req = Request(self.command, self.path, self.headers, body, state)
         entry = {
             "time": time.time(),
@@ -1029,7 +1038,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             resp = error_response(400, "Authorization must not be sent to this server")
             faults = []
         else:
-            faults = state.pick_faults(self.command, self.path, self.headers.get("Range") is not None)
+            faults = state.pick_faults(self.command, self.path, self.headers.get("Range") is not None,
+                                       reused=self.conn_requests > 1)
             resp = None
             for f in faults:
                 if f.get("action") == "status":
@@ -1161,6 +1171,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             time.sleep(delay)
         if "drop" in acts:
             self.close_connection = True
+            if acts["drop"].get("rst"):
+                self._rst()
             return
 
         # status line and headers
