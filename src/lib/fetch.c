@@ -32,6 +32,8 @@
 #define MAX_REDIRECTS 10
 #define MAX_WAIT_S 60
 #define STALE_PARTIAL_S 2
+/* Ranged cells past the verified prefix a checkpoint records, at most. */
+#define MAX_SAVED_CELLS 512
 
 /*
  * Streaming mode (a fresh download of a file of INLINE_HASH_MAX or more):
@@ -114,6 +116,10 @@ typedef struct shared {
 	int no_ranges;         /* the server ignored a Range request */
 	int continued;         /* bytes were appended after a broken transfer */
 	uint64_t saved;        /* offset of the last resume checkpoint */
+	uint64_t received_saved; /* s->received at that checkpoint */
+	/* Cells of an earlier run past its prefix: (cell index, next byte). */
+	size_t n_adopted;
+	uint64_t adopted_cell[MAX_SAVED_CELLS], adopted_pos[MAX_SAVED_CELLS];
 	const char *tmp_path;
 	/* Streaming mode: slot k holds sequence number k % RING_SLOTS. */
 	int streaming;
@@ -210,19 +216,48 @@ static const char *owner(void)
 	return owner_id;
 }
 
+static uint64_t chunk_start(const shared *s, size_t i);
+
+/*
+ * "hf-resume 1", etag, size, the verified prefix, then optional lines:
+ * "owner <boot> <pidns> <pid>" and, for a ranged download, "cells <size>
+ * <cell>:<next byte> ..." for the cells past the prefix that have data.
+ * The cells are read before the fdatasync, so all they count is on disk.
+ */
 static int save_resume(shared *s, uint64_t offset)
 {
-	char text[320];
-	int n;
+	size_t cap = 512 + MAX_SAVED_CELLS * 42, n, k = 0, i;
+	char *text = malloc(cap);
+	int rc;
 
-	if (fdatasync(s->fd) != 0)
-		return -errno;
-	n = snprintf(text, sizeof(text), "hf-resume 1\n%s\n%llu\n%llu\n", s->f->etag,
-		     (unsigned long long)s->f->size, (unsigned long long)offset);
+	if (!text)
+		return -ENOMEM;
+	n = (size_t)snprintf(text, cap, "hf-resume 1\n%s\n%llu\n%llu\n", s->f->etag,
+			     (unsigned long long)s->f->size, (unsigned long long)offset);
 	if (owner()[0])
-		n += snprintf(text + n, sizeof(text) - (size_t)n, "owner %s %ld\n", owner(),
-			      (long)getpid());
-	return hf__write_file_atomic(s->resume_path, text, (size_t)n, 0644);
+		n += (size_t)snprintf(text + n, cap - n, "owner %s %ld\n", owner(), (long)getpid());
+	pthread_mutex_lock(&s->mu);
+	if (s->nchunks && s->chunk_pos && !s->no_ranges) {
+		n += (size_t)snprintf(text + n, cap - n, "cells %llu", (unsigned long long)s->chunk_size);
+		for (i = s->first_undone + 1; i < s->nchunks && k < MAX_SAVED_CELLS; i++) {
+			if (s->chunk_pos[i] <= chunk_start(s, i))
+				continue;
+			n += (size_t)snprintf(text + n, cap - n, " %llu:%llu",
+					      (unsigned long long)(s->start_cell + i),
+					      (unsigned long long)s->chunk_pos[i]);
+			k++;
+		}
+		n += (size_t)snprintf(text + n, cap - n, "\n");
+	}
+	pthread_mutex_unlock(&s->mu);
+	if (fdatasync(s->fd) != 0) {
+		rc = -errno;
+		free(text);
+		return rc;
+	}
+	rc = hf__write_file_atomic(s->resume_path, text, n, 0644);
+	free(text);
+	return rc;
 }
 
 static int checkpoint_due(const shared *s, uint64_t durable, double saved_at)
@@ -238,7 +273,39 @@ static int checkpoint_due(const shared *s, uint64_t durable, double saved_at)
  * The verified offset a partial file may resume from, or 0; *dead_writer
  * says whether the run that wrote it is known to be gone.
  */
-static uint64_t read_resume(const char *path, const char *etag, uint64_t size, int *dead_writer)
+/* "cells <size> <cell>:<pos> ...": kept only if every entry makes sense. */
+static size_t parse_cells(const char *line, uint64_t prefix, uint64_t size, uint64_t *cell,
+			  uint64_t *pos)
+{
+	unsigned long long cs, c, p;
+	size_t n = 0;
+	int used;
+
+	if (sscanf(line, "cells %llu%n", &cs, &used) != 1 || cs != CHUNK_SIZE)
+		return 0;
+	line += used;
+	while (*line == ' ') {
+		if (n == MAX_SAVED_CELLS || sscanf(line, " %llu:%llu%n", &c, &p, &used) != 2)
+			return 0;
+		/* Past the prefix, inside its own cell, inside the file. */
+		if (c > size / cs || p <= c * cs || p <= prefix || p > (c + 1) * cs || p > size ||
+		    c * cs < prefix)
+			return 0;
+		cell[n] = c;
+		pos[n] = p;
+		n++;
+		line += used;
+	}
+	return *line == '\n' ? n : 0;
+}
+
+/*
+ * The verified offset a partial file may resume from, or 0; *dead_writer
+ * says whether the run that wrote it is known to be gone; the cells it
+ * filled past that offset go to cell/pos (*ncells of them).
+ */
+static uint64_t read_resume(const char *path, const char *etag, uint64_t size, int *dead_writer,
+			    uint64_t *cell, uint64_t *pos, size_t *ncells)
 {
 	char *text = NULL, e[72];
 	unsigned long long sz, off;
@@ -246,22 +313,32 @@ static uint64_t read_resume(const char *path, const char *etag, uint64_t size, i
 	int used = 0;
 
 	*dead_writer = 0;
-	if (hf__read_file(path, 512, &text, NULL) != 0)
+	*ncells = 0;
+	if (hf__read_file(path, 1024 + MAX_SAVED_CELLS * 42, &text, NULL) != 0)
 		return 0;
 	if (sscanf(text, "hf-resume 1\n%71s\n%llu\n%llu\n%n", e, &sz, &off, &used) == 3 &&
 	    strcmp(e, etag) == 0 && sz == size && off <= size) {
 		const char *me = owner();
 		size_t mlen = strlen(me);
 		const char *line = text + used;
-		char *end;
-		long pid;
 
 		result = off;
-		if (mlen && strncmp(line, "owner ", 6) == 0 && strncmp(line + 6, me, mlen) == 0 &&
-		    line[6 + mlen] == ' ') {
-			pid = strtol(line + 7 + mlen, &end, 10);
-			*dead_writer = pid > 0 && pid != (long)getpid() && *end == '\n' &&
-				       kill((pid_t)pid, 0) != 0 && errno == ESRCH;
+		while (*line) {
+			const char *next = strchr(line, '\n');
+
+			if (!next)
+				break;
+			if (mlen && strncmp(line, "owner ", 6) == 0 && strncmp(line + 6, me, mlen) == 0 &&
+			    line[6 + mlen] == ' ') {
+				char *end;
+				long pid = strtol(line + 7 + mlen, &end, 10);
+
+				*dead_writer = pid > 0 && pid != (long)getpid() && *end == '\n' &&
+					       kill((pid_t)pid, 0) != 0 && errno == ESRCH;
+			} else if (strncmp(line, "cells ", 6) == 0) {
+				*ncells = parse_cells(line, off, size, cell, pos);
+			}
+			line = next + 1;
 		}
 	}
 	free(text);
@@ -275,28 +352,37 @@ static uint64_t read_resume(const char *path, const char *etag, uint64_t size, i
  * nothing). It is renamed to our own name first, so two runs can never
  * share it.
  */
-static uint64_t adopt_partial(hf__fetch *f, const char *tmp_path, const char *resume_path)
+static uint64_t adopt_partial(shared *s, const char *tmp_path, const char *resume_path)
 {
+	hf__fetch *f = s->f;
+	uint64_t *cell = calloc(2 * MAX_SAVED_CELLS, sizeof(uint64_t)), *pos = cell + MAX_SAVED_CELLS;
 	char *pattern_dir = hf__strdup(f->dir);
 	char best[4096] = "";
-	uint64_t best_off = 0;
+	uint64_t best_off = 0, best_covered = 0;
 	size_t plen = strlen(f->prefix);
 	struct dirent *de;
 	DIR *d;
 
-	if (!pattern_dir)
+	s->n_adopted = 0;
+	if (!pattern_dir || !cell) {
+		free(pattern_dir);
+		free(cell);
 		return 0;
+	}
 	d = opendir(pattern_dir);
 	free(pattern_dir);
-	if (!d)
+	if (!d) {
+		free(cell);
 		return 0;
+	}
 	while ((de = readdir(d))) {
 		const char *name = de->d_name;
 		size_t n = strlen(name);
 		char path[4096], rpath[4200];
 		struct stat st;
-		uint64_t off;
+		uint64_t off, covered, top = 0;
 		int dead_writer;
+		size_t nc, j;
 
 		if (n != plen + 1 + 8 + 11 || strncmp(name, f->prefix, plen) != 0 || name[plen] != '.' ||
 		    strcmp(name + n - 11, ".incomplete") != 0)
@@ -305,23 +391,38 @@ static uint64_t adopt_partial(hf__fetch *f, const char *tmp_path, const char *re
 		snprintf(rpath, sizeof(rpath), "%s.resume", path);
 		if (lstat(path, &st) != 0 || !S_ISREG(st.st_mode))
 			continue;
-		off = read_resume(rpath, f->etag, f->size, &dead_writer);
+		off = read_resume(rpath, f->etag, f->size, &dead_writer, cell, pos, &nc);
 		if (!dead_writer && time(NULL) - st.st_mtime < STALE_PARTIAL_S)
 			continue;
-		if (off > best_off && (uint64_t)st.st_size >= off) {
+		/* Prefer the partial with the most bytes on disk, prefix and cells. */
+		covered = off;
+		for (j = 0; j < nc; j++) {
+			covered += pos[j] - cell[j] * CHUNK_SIZE;
+			top = pos[j] > top ? pos[j] : top;
+		}
+		if (covered > best_covered && (uint64_t)st.st_size >= off && (uint64_t)st.st_size >= top) {
+			best_covered = covered;
 			best_off = off;
+			s->n_adopted = nc;
+			memcpy(s->adopted_cell, cell, nc * sizeof(*cell));
+			memcpy(s->adopted_pos, pos, nc * sizeof(*pos));
 			snprintf(best, sizeof(best), "%s", path);
 		}
 	}
 	closedir(d);
-	if (!best_off)
+	free(cell);
+	if (!best_off) {
+		s->n_adopted = 0; /* a prefix of 0 restarts clean: cells alone are not kept */
 		return 0;
+	}
 	{
 		char rbest[4200];
 
 		snprintf(rbest, sizeof(rbest), "%s.resume", best);
-		if (rename(best, tmp_path) != 0)
+		if (rename(best, tmp_path) != 0) {
+			s->n_adopted = 0;
 			return 0;
+		}
 		(void)rename(rbest, resume_path);
 	}
 	return best_off;
@@ -757,6 +858,13 @@ static uint64_t chunk_start(const shared *s, size_t i)
 	return a < s->range_base ? s->range_base : a;
 }
 
+static uint64_t chunk_end(const shared *s, size_t i)
+{
+	uint64_t b = (s->start_cell + i + 1) * s->chunk_size;
+
+	return b > s->f->size ? s->f->size : b;
+}
+
 static void chunk_done(shared *s, size_t i)
 {
 	pthread_mutex_lock(&s->mu);
@@ -787,11 +895,13 @@ static void *range_worker(void *arg)
 			break;
 		}
 		i = s->next_chunk++;
+		a = s->chunk_pos[i]; /* the cell's start, or where an earlier run stopped */
 		pthread_mutex_unlock(&s->mu);
-		a = chunk_start(s, i);
-		b = (s->start_cell + i + 1) * s->chunk_size;
-		if (b > s->f->size)
-			b = s->f->size;
+		b = chunk_end(s, i);
+		if (a >= b) {
+			chunk_done(s, i);
+			continue;
+		}
 		r = fetch_range(s, w->conn, a, b, 0, i);
 		if (r == EX_NO_RANGES) {
 			pthread_mutex_lock(&s->mu);
@@ -823,8 +933,33 @@ static void *hasher(void *arg)
 	for (;;) {
 		uint64_t upto;
 
-		while (s->hashed == s->frontier && !s->writers_done && !s->stop)
-			pthread_cond_wait(&s->cv, &s->mu);
+		while (s->hashed == s->frontier && !s->writers_done && !s->stop) {
+			struct timespec until;
+
+			/*
+			 * The prefix is stuck behind one slow range while the
+			 * others fill their cells: checkpoint the cells too.
+			 */
+			clock_gettime(CLOCK_REALTIME, &until);
+			until.tv_nsec += 250 * 1000 * 1000;
+			if (until.tv_nsec >= 1000000000L) {
+				until.tv_sec++;
+				until.tv_nsec -= 1000000000L;
+			}
+			if (pthread_cond_timedwait(&s->cv, &s->mu, &until) == ETIMEDOUT && s->nchunks &&
+			    s->received - s->received_saved >= RESUME_SAVE_MIN &&
+			    now_s() - saved_at >= RESUME_SAVE_S && s->hashed < s->f->size) {
+				uint64_t at = s->received;
+
+				pthread_mutex_unlock(&s->mu);
+				if (save_resume(s, s->hashed) == 0) {
+					s->saved = s->hashed;
+					saved_at = now_s();
+				}
+				pthread_mutex_lock(&s->mu);
+				s->received_saved = at;
+			}
+		}
 		if (s->hashed == s->frontier && (s->writers_done || s->stop))
 			break;
 		if (s->stop)
@@ -858,6 +993,9 @@ static void *hasher(void *arg)
 				s->saved = s->hashed;
 				saved_at = now_s();
 			}
+			pthread_mutex_lock(&s->mu);
+			s->received_saved = s->received;
+			pthread_mutex_unlock(&s->mu);
 		}
 		pthread_mutex_lock(&s->mu);
 	}
@@ -1121,6 +1259,17 @@ static int run_ranged(shared *s, uint64_t base)
 	}
 	for (i = 0; i < s->nchunks; i++)
 		s->chunk_pos[i] = chunk_start(s, i);
+	/* Cells an earlier run filled (checked against the grid when read). */
+	for (i = 0; i < s->n_adopted; i++) {
+		uint64_t c = s->adopted_cell[i];
+
+		if (c <= first_cell || c - first_cell >= s->nchunks)
+			continue;
+		s->chunk_pos[c - first_cell] = s->adopted_pos[i];
+		if (s->adopted_pos[i] == chunk_end(s, (size_t)(c - first_cell)))
+			s->done[c - first_cell] = 1;
+	}
+	s->n_adopted = 0;
 	ws[0].s = s;
 	ws[0].conn = f->conn;
 	for (i = 1; i < (size_t)n; i++) {
@@ -1155,6 +1304,10 @@ static int run_attempt(shared *s, int allow_ranges)
 	s->frontier = s->start;
 	s->hashed = 0;
 	s->received = 0;
+	s->received_saved = 0;
+	pthread_mutex_lock(&s->mu);
+	s->nchunks = 0; /* no cells until run_ranged lays them out */
+	pthread_mutex_unlock(&s->mu);
 	s->writers_done = 0;
 	s->no_ranges = 0;
 	s->saved = s->start;
@@ -1182,7 +1335,8 @@ static int run_attempt(shared *s, int allow_ranges)
 	}
 	if (base == f->size) {
 		/* Everything came from an earlier run; only the hash is left. */
-	} else if (split || (allow_ranges && f->connections > 1 && f->size - base >= f->split_threshold)) {
+	} else if (split || (allow_ranges && s->n_adopted) ||
+		   (allow_ranges && f->connections > 1 && f->size - base >= f->split_threshold)) {
 		r = run_ranged(s, base);
 	} else {
 		r = fetch_range(s, f->conn, base, f->size, 1, 0);
@@ -1260,7 +1414,7 @@ int hf__fetch_run(hf__fetch *f)
 	sprintf(s.resume_path, "%s.resume", tmp_path);
 	s.tmp_path = tmp_path;
 	if (f->size >= INLINE_HASH_MAX)
-		s.start = adopt_partial(f, tmp_path, s.resume_path);
+		s.start = adopt_partial(&s, tmp_path, s.resume_path);
 	f->resumed_from = s.start;
 	s.fd = open(tmp_path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (s.fd < 0) {
@@ -1268,7 +1422,8 @@ int hf__fetch_run(hf__fetch *f)
 			  tmp_path, strerror(errno));
 		goto done;
 	}
-	if (ftruncate(s.fd, (off_t)s.start) != 0) {
+	/* Past the prefix only an adopted run's recorded cells are kept. */
+	if (!s.n_adopted && ftruncate(s.fd, (off_t)s.start) != 0) {
 		set_error(&s, HF_EIO, 0, NULL, "cannot truncate '%s': %s", tmp_path, strerror(errno));
 		goto done;
 	}
@@ -1295,6 +1450,7 @@ int hf__fetch_run(hf__fetch *f)
 			f->msg[0] = '\0';
 			s.stop = 0;
 			s.start = 0;
+			s.n_adopted = 0;
 			s.continued = 0;
 			if (ftruncate(s.fd, 0) != 0)
 				break;
