@@ -20,6 +20,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <curl/curl.h>
 
@@ -41,7 +42,8 @@
 	X(curl_url_cleanup, void, (CURLU *))                                                      \
 	X(curl_url_get, CURLUcode, (CURLU *, CURLUPart, char **, unsigned int))             \
 	X(curl_url_set, CURLUcode, (CURLU *, CURLUPart, const char *, unsigned int))              \
-	X(curl_version_info, curl_version_info_data *, (CURLversion))
+	X(curl_version_info, curl_version_info_data *, (CURLversion))                             \
+	X(curl_getdate, time_t, (const char *, const time_t *))
 
 static struct {
 #define X(name, ret, args) ret(*name) args;
@@ -194,4 +196,9 @@ CURLUcode curl_url_set(CURLU *u, CURLUPart what, const char *part, unsigned int 
 curl_version_info_data *curl_version_info(CURLversion v)
 {
 	return ready() ? fn.curl_version_info(v) : NULL;
+}
+
+time_t curl_getdate(const char *text, const time_t *unused)
+{
+	return ready() ? fn.curl_getdate(text, unused) : (time_t)-1;
 }

@@ -660,6 +660,11 @@ static int head_file(dl *d, const char *file, file_meta *meta, int *no_fallback)
 		}
 		break;
 	}
+	if (hop == 10) {
+		rc = hf__error_set(d->c, HF_EPROTOCOL, "check HF_ENDPOINT and any proxy in between",
+				   "too many redirects for '%s' (more than 10)", file);
+		goto done;
+	}
 	if (x.status >= 400) {
 		/* A missing file or revision is an answer, not an outage. */
 		*no_fallback = x.error_code && (strcmp(x.error_code, "EntryNotFound") == 0 ||
@@ -705,6 +710,13 @@ static int head_file(dl *d, const char *file, file_meta *meta, int *no_fallback)
 		if (x.status >= 300 && x.status < 400 && x.location) {
 			char *abs = hf__url_resolve(url, x.location);
 
+			/* The same rule as for the GET's redirects: never https -> http. */
+			if (abs && strncmp(url, "https:", 6) == 0 && strncmp(abs, "http:", 5) == 0) {
+				free(abs);
+				rc = hf__error_set(d->c, HF_EPROTOCOL, NULL,
+						   "refusing a redirect for '%s' to an unsafe location", file);
+				goto done;
+			}
 			if (abs && strlen(abs) < sizeof(meta->location))
 				memcpy(meta->location, abs, strlen(abs) + 1);
 			free(abs);

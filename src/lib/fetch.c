@@ -29,6 +29,8 @@
 #define INLINE_HASH_MAX ((uint64_t)8 << 20)
 #define HASH_BLOCK ((size_t)1 << 20)
 #define MAX_ATTEMPTS 5
+/* An attempt that brought at least this much earns a fresh retry budget. */
+#define PROGRESS_RESETS_ATTEMPTS ((uint64_t)64 << 10)
 #define MAX_REDIRECTS 10
 #define MAX_WAIT_S 60
 #define STALE_PARTIAL_S 2
@@ -441,6 +443,7 @@ typedef struct sink_ctx {
 	int single;           /* the one writer: it moves the frontier itself */
 	size_t chunk;         /* ranged mode: the chunk being written */
 	int range_ignored, bad_range, too_long, io_error;
+	int encoded;          /* a Content-Encoding although identity was asked */
 } sink_ctx;
 
 /* "bytes a-b/total" must be exactly what was asked. */
@@ -527,7 +530,7 @@ static size_t on_data(const char *data, size_t len, void *payload)
 	if (!k->checked) {
 		k->checked = 1;
 		if (k->x->content_encoding && strcasecmp(k->x->content_encoding, "identity") != 0) {
-			k->bad_range = 1;
+			k->encoded = 1;
 			return 0;
 		}
 		if (k->ranged && k->x->status == 200) {
@@ -594,17 +597,33 @@ static size_t on_data(const char *data, size_t len, void *payload)
 
 enum { EX_OK, EX_RETRY, EX_FATAL, EX_NO_RANGES, EX_EXPIRED, EX_SPLIT };
 
-/* Seconds to wait before attempt n (1-based), honouring the server. */
+/*
+ * Seconds to wait before attempt n (1-based), honouring the server's
+ * Retry-After: delta-seconds or an HTTP-date, capped at MAX_WAIT_S;
+ * anything else gets the default backoff.
+ */
 static unsigned wait_seconds(int attempt, const hf__xfer *x)
 {
 	unsigned w = attempt >= 4 ? 8u : 1u << (attempt - 1);
 	unsigned long long v;
 
-	if (x->retry_after && hf__parse_u64(x->retry_after, strlen(x->retry_after), &v) == 0)
+	if (!x->retry_after)
+		return w;
+	if (hf__parse_u64(x->retry_after, strlen(x->retry_after), &v) == 0) {
 		w = v + 1 > MAX_WAIT_S ? MAX_WAIT_S : (unsigned)v + 1;
+	} else {
+		long long when = hf__http_date(x->retry_after), now = (long long)time(NULL);
+
+		if (when > now)
+			w = when - now + 1 > MAX_WAIT_S ? MAX_WAIT_S : (unsigned)(when - now) + 1;
+	}
 	return w;
 }
 
+/*
+ * Wait, but stop at once when cancelled. Cancellation arrives through the
+ * progress callback (its return value), so it is called while waiting too.
+ */
 static void sleep_cancellable(shared *s, unsigned seconds)
 {
 	unsigned i;
@@ -613,6 +632,7 @@ static void sleep_cancellable(shared *s, unsigned seconds)
 		struct timespec ts = { 0, 100 * 1000 * 1000 };
 
 		nanosleep(&ts, NULL);
+		report_progress(s, 0);
 	}
 }
 
@@ -697,6 +717,13 @@ static int exchange(shared *s, hf__conn *conn, sink_ctx *k, hf__xfer *x)
 			if (k->io_error) {
 				set_error(s, k->io_error == ENOSPC ? HF_ENOSPC : HF_EIO, 0, NULL,
 					  "cannot write '%s': %s", f->label, strerror(k->io_error));
+				return EX_FATAL;
+			}
+			if (k->encoded) {
+				set_error(s, HF_EPROTOCOL, 0,
+					  "a proxy or mirror is altering downloads; check HF_ENDPOINT and proxies",
+					  "'%s' came compressed (Content-Encoding: %.40s) although it was asked "
+					  "for as is; nothing was kept", f->label, x->content_encoding);
 				return EX_FATAL;
 			}
 			if (k->range_ignored)
@@ -808,8 +835,9 @@ static int fetch_range(shared *s, hf__conn *conn, uint64_t off, uint64_t end, in
 			s->cdn_url = NULL;
 			pthread_mutex_unlock(&s->mu);
 		}
-		if (k.off > before)
-			attempts = 0; /* bytes arrived: a trickle never exhausts the budget */
+		/* Real progress earns a fresh budget; a trickle of bytes does not. */
+		if (k.off - before >= PROGRESS_RESETS_ATTEMPTS)
+			attempts = 0;
 		if (++attempts > MAX_ATTEMPTS) {
 			char last[sizeof(s->f->msg)];
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <curl/curl.h>
 #include <openssl/rand.h>
@@ -137,6 +138,13 @@ int hf__same_origin(const char *a, const char *b)
 	curl_free(h2);
 	curl_free(p2);
 	return same;
+}
+
+long long hf__http_date(const char *text)
+{
+	time_t t = curl_getdate(text, NULL);
+
+	return t == (time_t)-1 ? -1 : (long long)t;
 }
 
 char *hf__url_resolve(const char *base, const char *location)

@@ -79,6 +79,9 @@ int hf__same_origin(const char *a, const char *b);
  */
 char *hf__url_resolve(const char *base, const char *location);
 
+/* An HTTP-date (RFC 9110, and the obsolete forms) as Unix time; -1 if it is not one. */
+long long hf__http_date(const char *text);
+
 /* The User-Agent this client sends. Valid as long as the client. */
 const char *hf__http_user_agent(hf_client *c);
 

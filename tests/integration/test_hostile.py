@@ -11,11 +11,11 @@ Faults come from tests/hub/testhub.py (FAULT list; "on_reuse" and
 Where each (b) case is tested (this file unless named):
    1, 2  test_download.py:AuthGatingTest (the CDN on 127.0.0.2 fails on any token)
    3     RedirectTlsTest.test_https_to_http_redirect_is_refused,
-         ...test_https_to_http_location_of_a_head_is_refused (skipped: bug in download.c)
+         ...test_https_to_http_location_of_a_head_is_refused
    4     RedirectTest.test_redirect_to_other_schemes_is_refused
    5     RedirectTest.test_redirect_to_another_host_gets_no_token
    6     RedirectTest.test_redirect_loop_and_long_chain_stop, test_head_redirect_loop_is_bounded,
-         test_head_redirect_loop_says_so (skipped: bug in download.c)
+         test_head_redirect_loop_says_so
    7     RedirectTest.test_relative_location_is_normalised
    8     RedirectTest.test_userinfo_in_location_is_refused
    11,12 HostileListingTest.test_hostile_commit_and_etag_in_headers
@@ -27,10 +27,10 @@ Where each (b) case is tested (this file unless named):
    19    RedirectTest.test_content_disposition_is_ignored
    24    RedirectTest.test_gzip_despite_identity_is_refused
    29    TimeoutTest; test_tls_proxy.py:NetworkFailureTest.test_stalled_reply_times_out;
-         TimeoutTest.test_slow_loris_file_body_is_bounded (skipped: bug in fetch.c)
+         TimeoutTest.test_slow_loris_file_body_is_bounded
    30    BadTlsTest; test_tls_proxy.py:TlsTrustTest, WrongHostCertTest
    31    RetryTest.test_retry_after_*, test_download_faults.py:TransientFaultTest.test_429_with_retry_after;
-         RetryTest.test_retry_after_http_date_is_honoured (skipped: not implemented in fetch.c)
+         RetryTest.test_retry_after_http_date_is_honoured
    34    RetryTest.test_408_is_retried, test_stale_keep_alive_connection_is_retried
    41    PlainEndpointTest
 
@@ -400,9 +400,6 @@ class RedirectTest(HostileCase):
         self.assertEqual(self.pair.hub.count(method="GET"), 0)
         self.assert_not_published(self.sb, CONFIG)
 
-    @unittest.skip("BUG download.c head_file(): after 10 relative redirects the last 3xx is "
-                   "taken as the final answer, so a HEAD loop ends in \"does not look like a "
-                   "Hub resource\" instead of a redirect error")
     def test_head_redirect_loop_says_so(self):
         """reliability (b) 6, single file: a HEAD redirect loop is reported as one."""
         self.pair.hub.set_faults([location_fault(CONFIG, f"/{TINY}/resolve/main/{CONFIG}")])
@@ -559,10 +556,6 @@ class RedirectTlsTest(HostileCase):
         self.assertEqual(self.plain.count(), 0)
         self.assert_not_published(sb, CONFIG)
 
-    @unittest.skip("BUG download.c head_file() / fetch.c hf__fetch_run(): the Location of the "
-                   "HEAD's 302 is used as the first URL of the GET without the https->http check "
-                   "that exchange() applies to redirects, so the file is fetched over plain http "
-                   "(without the token; the hash still guards the bytes)")
     def test_https_to_http_location_of_a_head_is_refused(self):
         """reliability (b) 3, single file: a 302 to http:// answering the HEAD is refused."""
         sb = self.fresh()
@@ -883,10 +876,6 @@ class TimeoutTest(HostileCase):
         harness.assert_repo_cached(self, self.pair, self.cache, TINY, [TOKENIZER])
         self.assertEqual(len(self.pair.cdn.requests("^/repos/")), 2)
 
-    @unittest.skip("BUG fetch.c fetch_range(): every attempt that receives a byte resets the "
-                   "attempt budget (\"a trickle never exhausts the budget\") and there is no "
-                   "overall deadline, so a CDN sending 1 byte per attempt is retried forever "
-                   "(measured: 1 byte every ~2.2 s, Range bytes=1-, 2-, 3-, ...)")
     def test_slow_loris_file_body_is_bounded(self):
         """reliability (b) 29: a CDN trickling one byte every 3 s makes the download fail
         within a bound, nothing published."""
@@ -919,8 +908,6 @@ class RetryTest(HostileCase):
                 self.assertGreaterEqual(gap, 0.9)
                 self.assertLess(gap, 3)
 
-    @unittest.skip("NOT IMPLEMENTED fetch.c wait_seconds(): Retry-After is read as "
-                   "delta-seconds only; an HTTP-date falls back to the default 1 s backoff")
     def test_retry_after_http_date_is_honoured(self):
         """reliability (b) 31: Retry-After as an HTTP-date (4 s ahead) is parsed and honoured."""
         when = email.utils.formatdate(time.time() + 4, usegmt=True)
@@ -963,10 +950,6 @@ class RetryTest(HostileCase):
         self.assertGreaterEqual(gap, 55)
         self.assertLess(gap, 65)
 
-    @unittest.skip("BUG fetch.c sleep_cancellable() / hf download: Ctrl-C is seen only through "
-                   "the progress callback, which is not called while waiting out a Retry-After, "
-                   "so SIGINT takes effect only when the wait (up to 60 s) is over (measured: "
-                   "57 s, after which the request was even sent)")
     def test_ctrl_c_during_retry_wait_is_prompt(self):
         """reliability (b) 31 / rule 5 (every wait ends): Ctrl-C during a Retry-After wait
         stops hf within a second or two (exit 130)."""
