@@ -139,6 +139,16 @@ class Bench:
                      self.hub.cdn_url(self.big.sha256)])
         self.record("big: curl -o", m, bytes=self.big.size)
 
+    def big_curl_sync(self):
+        """curl -o, then fsync of the file: the durability hf gives before it
+        publishes (coreutils `sync FILE` is an fsync of that file)."""
+        out = self.fresh("curl-sync-big")
+        settle()
+        dst = os.path.join(out, BIG_FILE)
+        m = measure(["sh", "-c", 'curl -sS --fail -o "$1" "$2" && sync "$1"', "sh", dst,
+                     self.hub.cdn_url(self.big.sha256)])
+        self.record("big: curl -o, then fsync (durable like hf)", m, bytes=self.big.size)
+
     def big_curl_null(self):
         m = measure(["curl", "-sS", "--fail", "-o", "/dev/null", self.hub.cdn_url(self.big.sha256)])
         self.record("big: curl -o /dev/null (reference: no disk)", m, bytes=self.big.size)
@@ -227,8 +237,8 @@ class Bench:
             only = set(a.only.split(","))
             groups = []
             if "big" in only:
-                groups.append([self.big_hf, self.big_curl, self.big_aria2, self.big_curl_null,
-                               self.big_sha256])
+                groups.append([self.big_hf, self.big_curl, self.big_curl_sync, self.big_aria2,
+                               self.big_curl_null, self.big_sha256])
             if "small" in only:
                 groups.append([self.small_hf, self.small_curl, self.small_aria2])
             if "warm" in only:
@@ -276,6 +286,10 @@ class Bench:
         if hf_big and curl_big:
             r = hf_big / curl_big
             out.append(("cold big file: hf wall / curl -o wall <= 0.60", f"{r:.2f}", r <= 0.6))
+        curl_sync = get("big: curl -o, then fsync (durable like hf)", "wall_s")
+        if hf_big and curl_sync:
+            r = hf_big / curl_sync
+            out.append(("(info) cold big file: hf wall / (curl -o + fsync) wall", f"{r:.2f}", r <= 1))
         hf_fs = get("small: hf download (cold)", "files_per_s")
         curl_fs = get("small: curl, one keep-alive connection", "files_per_s")
         aria_fs = get("small: aria2c -j16", "files_per_s")

@@ -21,9 +21,13 @@
 #include "util.h"
 
 #define CHUNK_SIZE ((uint64_t)16 << 20)
-/* Resume checkpoints (fdatasync + a small file): every RESUME_SAVE_S at
- * most, unless RESUME_SAVE_EVERY bytes piled up; never for less than a MiB. */
-#define RESUME_SAVE_EVERY ((uint64_t)256 << 20)
+/*
+ * Resume checkpoints (fdatasync, then a small file): never for less than a
+ * MiB, and at most every RESUME_SAVE_S or ten times what the last one took,
+ * whichever is longer. A fast download on a disk whose flush costs 80 ms
+ * then spends under a tenth of its time on them, and a crash loses about a
+ * second of transfer at most.
+ */
 #define RESUME_SAVE_MIN ((uint64_t)1 << 20)
 #define RESUME_SAVE_S 0.25
 #define INLINE_HASH_MAX ((uint64_t)8 << 20)
@@ -55,6 +59,7 @@
  */
 #define SLOT_SIZE ((size_t)512 << 10)
 #define RING_SLOTS 4
+#define RING_WRITERS 2  /* direct writes in flight: one alone leaves the disk idle between them */
 #define DIRECT_ALIGN ((size_t)4096)
 #define SPLIT_BELOW (100.0 * 1000 * 1000) /* bytes per second */
 
@@ -118,6 +123,7 @@ typedef struct shared {
 	int no_ranges;         /* the server ignored a Range request */
 	int continued;         /* bytes were appended after a broken transfer */
 	uint64_t saved;        /* offset of the last resume checkpoint */
+	double save_cost;      /* seconds the last checkpoint took */
 	uint64_t received_saved; /* s->received at that checkpoint */
 	/* Cells of an earlier run past its prefix: (cell index, next byte). */
 	size_t n_adopted;
@@ -129,7 +135,10 @@ typedef struct shared {
 	unsigned char *slot[RING_SLOTS];
 	size_t slot_len[RING_SLOTS];
 	size_t fill;           /* bytes in the slot being filled (sequence `produced`) */
-	uint64_t produced, hashed_slots, written_slots;
+	uint64_t produced, hashed_slots, written_slots, claimed_slots;
+	uint64_t produced_bytes;
+	uint64_t slot_off[RING_SLOTS];
+	unsigned char slot_done[RING_SLOTS]; /* written, out of order, not yet counted */
 	uint64_t written;      /* bytes written by the stream */
 	int direct_fd;         /* O_DIRECT descriptor of the temp file, or -1 */
 	uint64_t unreported;   /* bytes received, not yet counted: counted per slot */
@@ -228,6 +237,7 @@ static uint64_t chunk_start(const shared *s, size_t i);
  */
 static int save_resume(shared *s, uint64_t offset)
 {
+	double t0 = now_s();
 	size_t cap = 512 + MAX_SAVED_CELLS * 42, n, k = 0, i;
 	char *text = malloc(cap);
 	int rc;
@@ -259,16 +269,16 @@ static int save_resume(shared *s, uint64_t offset)
 	}
 	rc = hf__write_file_atomic(s->resume_path, text, n, 0644);
 	free(text);
+	s->save_cost = now_s() - t0;
 	return rc;
 }
 
 static int checkpoint_due(const shared *s, uint64_t durable, double saved_at)
 {
 	uint64_t gain = durable > s->saved ? durable - s->saved : 0;
+	double every = 10 * s->save_cost > RESUME_SAVE_S ? 10 * s->save_cost : RESUME_SAVE_S;
 
-	return durable < s->f->size &&
-	       (gain >= RESUME_SAVE_EVERY ||
-		(gain >= RESUME_SAVE_MIN && now_s() - saved_at >= RESUME_SAVE_S));
+	return durable < s->f->size && gain >= RESUME_SAVE_MIN && now_s() - saved_at >= every;
 }
 
 /*
@@ -473,6 +483,8 @@ static void ring_publish(shared *s)
 
 	pthread_mutex_lock(&s->mu);
 	s->slot_len[s->produced % RING_SLOTS] = s->fill;
+	s->slot_off[s->produced % RING_SLOTS] = s->produced_bytes;
+	s->produced_bytes += s->fill;
 	s->produced++;
 	s->fill = 0;
 	s->f->bytes_fetched += n;
@@ -1041,10 +1053,12 @@ out:
 static void *ring_hasher(void *arg)
 {
 	shared *s = arg;
+	double saved_at = now_s();
 
 	pthread_mutex_lock(&s->mu);
 	for (;;) {
 		size_t i, len;
+		uint64_t durable;
 
 		while (s->hashed_slots == s->produced && !s->writers_done && !s->stop)
 			pthread_cond_wait(&s->cv, &s->mu);
@@ -1058,6 +1072,19 @@ static void *ring_hasher(void *arg)
 		s->hashed_slots++;
 		s->hashed += len;
 		pthread_cond_broadcast(&s->cv);
+		/*
+		 * Checkpoints here, not in the writers: the fdatasync takes tens
+		 * of milliseconds, and the writers are the pipeline's pace.
+		 */
+		durable = min_u64(s->written, s->hashed);
+		if (checkpoint_due(s, durable, saved_at)) {
+			pthread_mutex_unlock(&s->mu);
+			if (save_resume(s, durable) == 0) {
+				s->saved = durable;
+				saved_at = now_s();
+			}
+			pthread_mutex_lock(&s->mu);
+		}
 	}
 	pthread_mutex_unlock(&s->mu);
 	return NULL;
@@ -1105,24 +1132,24 @@ static int write_slot(shared *s, const unsigned char *p, size_t len, uint64_t at
 	return len ? pwrite_all(s->fd, p, len, at) : 0;
 }
 
+/* RING_WRITERS of these take slots in order and count them in order. */
 static void *ring_writer(void *arg)
 {
 	shared *s = arg;
-	double saved_at = now_s();
 
 	pthread_mutex_lock(&s->mu);
 	for (;;) {
 		size_t i, len;
-		uint64_t at, durable;
+		uint64_t at;
 		int e;
 
-		while (s->written_slots == s->produced && !s->writers_done && !s->stop)
+		while (s->claimed_slots == s->produced && !s->writers_done && !s->stop)
 			pthread_cond_wait(&s->cv, &s->mu);
-		if (s->stop || s->written_slots == s->produced)
+		if (s->stop || s->claimed_slots == s->produced)
 			break;
-		i = (size_t)(s->written_slots % RING_SLOTS);
+		i = (size_t)(s->claimed_slots++ % RING_SLOTS);
 		len = s->slot_len[i];
-		at = s->written;
+		at = s->slot_off[i];
 		pthread_mutex_unlock(&s->mu);
 		e = write_slot(s, s->slot[i], len, at);
 		if (e) {
@@ -1132,19 +1159,15 @@ static void *ring_writer(void *arg)
 			break;
 		}
 		pthread_mutex_lock(&s->mu);
-		s->written_slots++;
-		s->written += len;
-		pthread_cond_broadcast(&s->cv);
-		/* Checkpoint, as the hasher does in the other modes. */
-		durable = min_u64(s->written, s->hashed);
-		if (checkpoint_due(s, durable, saved_at)) {
-			pthread_mutex_unlock(&s->mu);
-			if (save_resume(s, durable) == 0) {
-				s->saved = durable;
-				saved_at = now_s();
-			}
-			pthread_mutex_lock(&s->mu);
+		s->slot_done[i] = 1;
+		while (s->written_slots < s->claimed_slots && s->slot_done[s->written_slots % RING_SLOTS]) {
+			size_t k = (size_t)(s->written_slots % RING_SLOTS);
+
+			s->slot_done[k] = 0;
+			s->written += s->slot_len[k];
+			s->written_slots++;
 		}
+		pthread_cond_broadcast(&s->cv);
 	}
 	pthread_mutex_unlock(&s->mu);
 	return NULL;
@@ -1180,7 +1203,7 @@ static int direct_io_wanted(int fd)
 static int run_stream(shared *s, int may_split)
 {
 	hf__fetch *f = s->f;
-	pthread_t threads[2];
+	pthread_t threads[1 + RING_WRITERS];
 	int started = 0, i, r = EX_FATAL;
 
 	for (i = 0; i < RING_SLOTS; i++) {
@@ -1203,7 +1226,9 @@ static int run_stream(shared *s, int may_split)
 	s->direct_fd = direct_io_wanted(s->fd)
 			       ? open(s->tmp_path, O_WRONLY | O_DIRECT | O_NOFOLLOW | O_CLOEXEC)
 			       : -1;
-	s->produced = s->hashed_slots = s->written_slots = 0;
+	s->produced = s->hashed_slots = s->written_slots = s->claimed_slots = 0;
+	s->produced_bytes = 0;
+	memset(s->slot_done, 0, sizeof(s->slot_done));
 	s->fill = 0;
 	s->unreported = 0;
 	s->written = 0;
@@ -1213,12 +1238,12 @@ static int run_stream(shared *s, int may_split)
 		set_error(s, HF_ENOMEM, 0, NULL, "cannot start a thread");
 		goto out;
 	}
-	started = 1;
-	if (pthread_create(&threads[1], NULL, ring_writer, s) != 0) {
-		set_error(s, HF_ENOMEM, 0, NULL, "cannot start a thread");
-		goto out;
+	for (started = 1; started <= RING_WRITERS; started++) {
+		if (pthread_create(&threads[started], NULL, ring_writer, s) != 0) {
+			set_error(s, HF_ENOMEM, 0, NULL, "cannot start a thread");
+			goto out;
+		}
 	}
-	started = 2;
 	if (may_split) {
 		r = fetch_range(s, f->conn, 0, CHUNK_SIZE, 1, 0);
 		if (r == EX_OK && (double)CHUNK_SIZE / (now_s() - s->probe_t0) < SPLIT_BELOW)
