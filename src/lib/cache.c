@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,13 +22,56 @@ static const char cachedir_tag[] =
 	"# For information about cache directory tags, see:\n"
 	"#\thttps://bford.info/cachedir/\n";
 
+#define DIR_MEMO_MAX 64
+
+struct hf__dir_memo {
+	pthread_mutex_t mu;
+	size_t n;
+	char *path[DIR_MEMO_MAX];
+};
+
+int hf__repo_cache_mkdirs(const hf__repo_cache *rc, const char *base, const char *rel)
+{
+	hf__dir_memo *m = rc->made;
+	char *key = hf__path_join(base, rel);
+	size_t i;
+	int found = 0, r;
+
+	if (!key)
+		return -ENOMEM;
+	if (m) {
+		pthread_mutex_lock(&m->mu);
+		for (i = 0; i < m->n && !found; i++)
+			found = strcmp(m->path[i], key) == 0;
+		pthread_mutex_unlock(&m->mu);
+	}
+	if (found) {
+		free(key);
+		return 0;
+	}
+	r = hf__mkdirs_under(base, rel, 0777);
+	if (r == 0 && m) {
+		pthread_mutex_lock(&m->mu);
+		if (m->n < DIR_MEMO_MAX) {
+			m->path[m->n++] = key;
+			key = NULL;
+		}
+		pthread_mutex_unlock(&m->mu);
+	}
+	free(key);
+	return r;
+}
+
 int hf__repo_cache_init(hf__repo_cache *rc, const char *root, hf_repo_type type, const char *repo_id)
 {
 	memset(rc, 0, sizeof(*rc));
 	rc->root = hf__strdup(root);
 	rc->folder = hf__repo_folder(type, repo_id);
 	rc->repo_dir = rc->root && rc->folder ? hf__path_join(rc->root, rc->folder) : NULL;
-	if (!rc->repo_dir) {
+	rc->made = calloc(1, sizeof(*rc->made));
+	if (rc->made)
+		pthread_mutex_init(&rc->made->mu, NULL);
+	if (!rc->repo_dir || !rc->made) {
 		hf__repo_cache_dispose(rc);
 		return -ENOMEM;
 	}
@@ -36,6 +80,14 @@ int hf__repo_cache_init(hf__repo_cache *rc, const char *root, hf_repo_type type,
 
 void hf__repo_cache_dispose(hf__repo_cache *rc)
 {
+	if (rc->made) {
+		size_t i;
+
+		for (i = 0; i < rc->made->n; i++)
+			free(rc->made->path[i]);
+		pthread_mutex_destroy(&rc->made->mu);
+		free(rc->made);
+	}
 	free(rc->root);
 	free(rc->folder);
 	free(rc->repo_dir);
@@ -197,15 +249,30 @@ int hf__cache_link(const hf__repo_cache *rc, const char *commit, const char *fil
 	if (!rel)
 		goto done;
 	*strrchr(rel, '/') = '\0';
-	rc2 = hf__mkdirs_under(rc->repo_dir, rel, 0777);
+	rc2 = hf__repo_cache_mkdirs(rc, rc->repo_dir, rel);
 	if (rc2)
 		goto done;
+	/* The usual case, a new entry: one atomic call. */
+	if (symlink(target, path) == 0)
+		goto done;
+	if (errno == ENOENT) {
+		/* The directory went away since it was made (hf cache rm): again. */
+		rc2 = hf__mkdirs_under(rc->repo_dir, rel, 0777);
+		if (rc2)
+			goto done;
+		if (symlink(target, path) == 0)
+			goto done;
+	}
+	if (errno != EEXIST) {
+		rc2 = -errno;
+		goto done;
+	}
 	tmp = hf__unique_name(path, "tmp");
 	if (!tmp) {
 		rc2 = -ENOMEM;
 		goto done;
 	}
-	/* A link under a temporary name, renamed over: never a half state. */
+	/* Replacing an entry: a link under a temporary name, renamed over. */
 	if (symlink(target, tmp) != 0 || rename(tmp, path) != 0) {
 		rc2 = -errno;
 		unlink(tmp);
@@ -269,7 +336,7 @@ int hf__cache_lock(const hf__repo_cache *rc, const char *etag)
 		hf__buf_dispose(&path);
 		return -ENOMEM;
 	}
-	rc2 = hf__mkdirs_under(rc->root, rel.data, 0777);
+	rc2 = hf__repo_cache_mkdirs(rc, rc->root, rel.data);
 	if (!rc2)
 		rc2 = hf__lock_path(path.data);
 	hf__buf_dispose(&rel);

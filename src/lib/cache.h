@@ -8,15 +8,25 @@
 
 #include "hf/download.h"
 
+typedef struct hf__dir_memo hf__dir_memo;
+
 typedef struct hf__repo_cache {
 	char *root;     /* the hub cache directory */
 	char *folder;   /* models--org--name */
 	char *repo_dir; /* root/folder */
+	hf__dir_memo *made; /* directories this object already created or found */
 } hf__repo_cache;
 
 /* 0 or -ENOMEM. */
 int hf__repo_cache_init(hf__repo_cache *rc, const char *root, hf_repo_type type, const char *repo_id);
 void hf__repo_cache_dispose(hf__repo_cache *rc);
+
+/*
+ * hf__mkdirs_under(base, rel) once per directory for the life of rc: a
+ * download of 2,000 files asks for the same few directories every time.
+ * Thread-safe. 0 or a negative errno.
+ */
+int hf__repo_cache_mkdirs(const hf__repo_cache *rc, const char *base, const char *rel);
 
 /* repo_dir + "/" + formatted path. Heap string. */
 char *hf__cache_path(const hf__repo_cache *rc, const char *fmt, ...)

@@ -444,9 +444,9 @@ static int cache_one(dl *d, hf__conn *conn, const job *j, job_error *err)
 		progress_emit(d, j->file, j->size, j->size, j->size, 1);
 		goto link;
 	}
-	rc = hf__mkdirs_under(d->rc.root, d->rc.folder, 0777);
+	rc = hf__repo_cache_mkdirs(&d->rc, d->rc.root, d->rc.folder);
 	if (!rc)
-		rc = hf__mkdirs_under(d->rc.repo_dir, "blobs", 0777);
+		rc = hf__repo_cache_mkdirs(&d->rc, d->rc.repo_dir, "blobs");
 	if (rc) {
 		snprintf(err->msg, sizeof(err->msg), "cannot create '%s': %s", blobs_dir, strerror(-rc));
 		rc = rc == -ENOSPC ? HF_ENOSPC : HF_EIO;
