@@ -158,7 +158,10 @@ def fixtures_hub():
     return harness.Hub(config={"fixtures": "default"})
 
 
-class HostileListingTest(unittest.TestCase):
+class SharedHubCase(unittest.TestCase):
+    """One hub (default fixtures, shared by the module); faults and config
+    routes cleared before each test."""
+
     @classmethod
     def setUpClass(cls):
         cls.hub = shared("hub", fixtures_hub)
@@ -166,6 +169,11 @@ class HostileListingTest(unittest.TestCase):
     def setUp(self):
         self.hub.reset()
         self.hub.update_config({"routes": []})
+
+
+class HostileListingTest(SharedHubCase):
+    def setUp(self):
+        super().setUp()
         self.sb = harness.Sandbox(self, hub=self.hub)
         self.outside = os.path.join(self.sb.root, "outside")
 
@@ -608,16 +616,9 @@ class PlainEndpointTest(HostileCase):
 # Hostile replies to the API: headers and bodies
 # --------------------------------------------------------------------------
 
-class ApiCase(unittest.TestCase):
-    """One hub (default fixtures, shared); config routes cleared per test."""
-
-    @classmethod
-    def setUpClass(cls):
-        cls.hub = shared("hub", fixtures_hub)
-
+class ApiCase(SharedHubCase):
     def setUp(self):
-        self.hub.reset()
-        self.hub.update_config({"routes": []})
+        super().setUp()
         self.sb = harness.checked_sandbox(self, hub=self.hub, tokens=[READ])
 
     def tearDown(self):
