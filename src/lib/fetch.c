@@ -251,8 +251,9 @@ static int save_resume(shared *s, uint64_t offset)
 	pthread_mutex_lock(&s->mu);
 	if (s->nchunks && s->chunk_pos && !s->no_ranges) {
 		n += (size_t)snprintf(text + n, cap - n, "cells %llu", (unsigned long long)s->chunk_size);
-		for (i = s->first_undone + 1; i < s->nchunks && k < MAX_SAVED_CELLS; i++) {
-			if (s->chunk_pos[i] <= chunk_start(s, i))
+		/* The prefix's own cell too: written past the hashed prefix. */
+		for (i = s->first_undone; i < s->nchunks && k < MAX_SAVED_CELLS; i++) {
+			if (s->chunk_pos[i] <= chunk_start(s, i) || s->chunk_pos[i] <= offset)
 				continue;
 			n += (size_t)snprintf(text + n, cap - n, " %llu:%llu",
 					      (unsigned long long)(s->start_cell + i),
@@ -300,8 +301,10 @@ static size_t parse_cells(const char *line, uint64_t prefix, uint64_t size, uint
 		if (n == MAX_SAVED_CELLS || sscanf(line, " %llu:%llu%n", &c, &p, &used) != 2)
 			return 0;
 		/* Past the prefix, inside its own cell, inside the file. */
+		/* Past the prefix, inside its own cell, inside the file; the
+		 * prefix's own cell may be the first. */
 		if (c > size / cs || p <= c * cs || p <= prefix || p > (c + 1) * cs || p > size ||
-		    c * cs < prefix)
+		    (c * cs < prefix && c != prefix / cs))
 			return 0;
 		cell[n] = c;
 		pos[n] = p;
@@ -1316,13 +1319,19 @@ static int run_ranged(shared *s, uint64_t base)
 	for (i = 0; i < s->n_adopted; i++) {
 		uint64_t c = s->adopted_cell[i];
 
-		if (c <= first_cell || c - first_cell >= s->nchunks)
+		if (c < first_cell || c - first_cell >= s->nchunks ||
+		    s->adopted_pos[i] <= chunk_start(s, (size_t)(c - first_cell)))
 			continue;
 		s->chunk_pos[c - first_cell] = s->adopted_pos[i];
 		if (s->adopted_pos[i] == chunk_end(s, (size_t)(c - first_cell)))
 			s->done[c - first_cell] = 1;
 	}
 	s->n_adopted = 0;
+	/* The hasher may read what the prefix's cell already holds. */
+	pthread_mutex_lock(&s->mu);
+	s->frontier = s->chunk_pos[0];
+	pthread_cond_broadcast(&s->cv);
+	pthread_mutex_unlock(&s->mu);
 	ws[0].s = s;
 	ws[0].conn = f->conn;
 	for (i = 1; i < (size_t)n; i++) {
