@@ -533,6 +533,19 @@ int hf__scan_repo(const char *root, const char *name, hf_cached_repo *repo, hf_c
 			rc = -1;
 			break;
 		}
+		/*
+		 * A revision is named by its folder. A longer name (say "<commit>.bak")
+		 * does not fit commit_hash: cut to 40 characters it would alias the
+		 * real <commit>, its files would be reported in that folder, and a
+		 * delete or prune of the stray copy would remove the real revision.
+		 */
+		if (strlen(de->d_name) >= sizeof(((hf_cached_revision *)0)->commit_hash)) {
+			snprintf(warn, warnlen,
+				 "Snapshots folder corrupted. Found a folder that is not a commit (name longer than 40 characters): %s/snapshots/%s",
+				 repo->repo_path, de->d_name);
+			rc = -1;
+			break;
+		}
 		revs = realloc(repo->revisions, (repo->nb_revisions + 1) * sizeof(*revs));
 		if (!revs) {
 			rc = -2;
@@ -541,7 +554,7 @@ int hf__scan_repo(const char *root, const char *name, hf_cached_repo *repo, hf_c
 		repo->revisions = revs;
 		rev = &repo->revisions[repo->nb_revisions++];
 		memset(rev, 0, sizeof(*rev));
-		snprintf(rev->commit_hash, sizeof(rev->commit_hash), "%.40s", de->d_name);
+		memcpy(rev->commit_hash, de->d_name, strlen(de->d_name) + 1); /* fits: checked above */
 		{
 			hf__buf p = HF__BUF_INIT;
 

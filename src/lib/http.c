@@ -277,6 +277,8 @@ static size_t on_header(char *line, size_t size, size_t nmemb, void *userdata)
 	keep_header(&x->repo_commit, line, len, "X-Repo-Commit");
 	keep_header(&x->error_code, line, len, "X-Error-Code");
 	keep_header(&x->error_message, line, len, "X-Error-Message");
+	/* Printed in error messages: one line, no escape sequence from the server. */
+	hf__one_line(x->error_message);
 	keep_header(&x->retry_after, line, len, "Retry-After");
 	keep_header(&x->link, line, len, "Link");
 	keep_header(&x->ratelimit, line, len, "RateLimit");
@@ -480,8 +482,10 @@ int hf__xfer_perform(hf_client *c, hf__conn *conn, hf__xfer *x)
 		char url[192];
 
 		url_for_message(x->url, url, sizeof(url));
-		snprintf(x->errmsg, sizeof(x->errmsg), "the reply from '%s' has oversized headers (%s)",
-			 url, *errbuf ? errbuf : curl_easy_strerror(cc));
+		/* A long curl message is cut to fit errmsg (the value keeps gcc -O0 quiet). */
+		if (snprintf(x->errmsg, sizeof(x->errmsg), "the reply from '%s' has oversized headers (%s)",
+			     url, *errbuf ? errbuf : curl_easy_strerror(cc)) < 0)
+			x->errmsg[0] = '\0';
 		rc = HF_EPROTOCOL;
 	} else if (cc != CURLE_OK) {
 		rc = map_curl_error(x, cc, errbuf);

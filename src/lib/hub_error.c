@@ -6,6 +6,8 @@
 
 #include <jansson.h>
 
+#include "util.h"
+
 void hf__invalid_token_hint(char *buf, size_t size, hf_token_source source, const char *endpoint)
 {
 	const char *var = NULL;
@@ -38,14 +40,18 @@ void hf__invalid_token_hint(char *buf, size_t size, hf_token_source source, cons
 	}
 }
 
-/* The server's own words: X-Error-Message, else the JSON "error" string. */
+/*
+ * The server's own words: X-Error-Message, else the JSON "error" string,
+ * made one printable line (a hostile server's "\n" or escape sequences
+ * must not reach the terminal the message is printed on).
+ */
 static char *server_text(const hf__xfer *r)
 {
 	json_t *root, *err;
 	char *out = NULL;
 
 	if (r->error_message && *r->error_message)
-		return strdup(r->error_message);
+		return hf__one_line(strdup(r->error_message));
 	if (!r->body.data || !r->body.len)
 		return NULL;
 	root = json_loadb(r->body.data, r->body.len, JSON_DECODE_ANY, NULL);
@@ -55,7 +61,7 @@ static char *server_text(const hf__xfer *r)
 	if (json_is_string(err))
 		out = strdup(json_string_value(err));
 	json_decref(root);
-	return out;
+	return hf__one_line(out);
 }
 
 int hf__hub_error(hf_client *c, const hf__xfer *r, const char *url,

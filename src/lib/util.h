@@ -12,6 +12,16 @@ void hf__wipe(void *p, size_t n);
 /* 1 when s starts with prefix. */
 int hf__starts_with(const char *s, const char *prefix);
 
+/*
+ * Make text from a server printable on one line of a terminal, in place:
+ * tab, CR, LF, VT and FF become a space; any other C0 control, DEL, a C1
+ * control (U+0080..U+009F) and a byte that is not part of well-formed
+ * UTF-8 become '?'. The result is valid UTF-8 with no control character,
+ * so no escape sequence from a server reaches the user's terminal.
+ * Returns s (NULL stays NULL).
+ */
+char *hf__one_line(char *s);
+
 struct hf_strlist;
 /* Append a copy of s to a list (hf_strlist_dispose frees it). 0 or -1. */
 int hf__strlist_push(struct hf_strlist *list, const char *s);

@@ -961,6 +961,41 @@ static void test_prune(void **state)
 	assert_int_equal(hf_cache_prune(f->client, p, 0, &res), HF_ENOTFOUND);
 }
 
+/*
+ * A stray copy of a snapshot folder ("<commit>.bak") must not alias the
+ * real revision: cut to 40 characters it named the same commit, its files
+ * were reported inside the real folder, and prune (it has no ref) removed
+ * snapshots/<commit>, the revision refs/main points at. Found by
+ * fuzz_cache_scan.
+ */
+static void test_long_snapshot_name_is_not_an_alias(void **state)
+{
+	fixture *f = *state;
+	const char *const revs[] = { C1 };
+	hf_cache_delete_result res;
+	hf_cache_info *info;
+	char p[1024];
+
+	add_file(f, "models--acme--m", C1, "a.txt", "kept\n", NULL);
+	add_ref(f, "models--acme--m", "main", C1);
+	add_file(f, "models--acme--m", C1 ".bak", "b.txt", "copy\n", NULL);
+
+	info = scan_ok(f);
+	assert_null(find_repo(info, HF_REPO_MODEL, "acme/m"));
+	assert_int_equal(info->warnings.count, 1);
+	assert_non_null(strstr(info->warnings.items[0], C1 ".bak"));
+	hf_cache_info_free(info);
+
+	assert_int_equal(hf_cache_prune(f->client, f->cache, 0, &res), HF_OK);
+	assert_int_equal(res.revisions_deleted, 0);
+	pathf(p, sizeof(p), "%s/models--acme--m/snapshots/%s/a.txt", f->cache, C1);
+	assert_true(exists(p));
+	/* A revision of a corrupt repository is not deleted either (the whole repo still can be). */
+	assert_int_equal(hf_cache_delete(f->client, f->cache, HF_REPO_MODEL, "acme/m", revs, 1, 0, &res),
+			 HF_ENOTFOUND);
+	assert_true(exists(p));
+}
+
 /* ---- verify (offline: against the blob names) ---- */
 
 static void test_verify_offline_against_blob_names(void **state)
@@ -1042,6 +1077,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_delete_respects_download_locks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_delete_no_symlink_revision, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_prune, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_long_snapshot_name_is_not_an_alias, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_verify_offline_against_blob_names, setup, teardown),
 	};
 

@@ -317,6 +317,41 @@ static void test_util(void **state)
 	assert_int_equal(hf__starts_with("a", NULL), 0);
 }
 
+/* Server text made one printable line (hf__one_line). */
+static void test_one_line(void **state)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "Repository not found", "Repository not found" },
+		{ "", "" },
+		{ "a\nb\r\nc\td", "a b  c d" },
+		{ "\x1b[31mred\x1b[0m", "?[31mred?[0m" },
+		{ "\x1b]52;c;aGk=\x07", "?]52;c;aGk=?" },
+		{ "del\x7f", "del?" },
+		{ "d\xc3\xa9j\xc3\xa0 \xe2\x9c\x93 \xf0\x9f\x98\x80", "d\xc3\xa9j\xc3\xa0 \xe2\x9c\x93 \xf0\x9f\x98\x80" },
+		{ "csi\xc2\x9b" "2J", "csi?2J" },       /* U+009B, a C1 control */
+		{ "nbsp\xc2\xa0", "nbsp\xc2\xa0" },       /* U+00A0 is printable */
+		{ "raw\x9b" "2J", "raw?2J" },            /* 8-bit CSI, not UTF-8 */
+		{ "latin1 \xe9t\xe9", "latin1 ?t?" },
+		{ "overlong \xc0\xaf \xe0\x80\xaf", "overlong ?? ???" },
+		{ "surrogate \xed\xa0\x80", "surrogate ???" },
+		{ "cut \xe2\x9c", "cut ??" },
+		{ "big \xf4\x90\x80\x80", "big ????" },
+	};
+	size_t i;
+
+	(void)state;
+	assert_null(hf__one_line(NULL));
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *s = strdup(cases[i].in);
+
+		assert_non_null(s);
+		assert_string_equal(hf__one_line(s), cases[i].out);
+		free(s);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -330,6 +365,7 @@ int main(void)
 		cmocka_unit_test(test_u64),
 		cmocka_unit_test(test_u64_len_bounds),
 		cmocka_unit_test(test_util),
+		cmocka_unit_test(test_one_line),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
