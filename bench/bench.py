@@ -332,8 +332,10 @@ class Bench:
                 rate = f"{row['files_per_s']:.0f} files/s"
             elif "requests" in row:
                 rate = f"{row['requests']} requests, {row['blob_bytes']} file bytes"
+            busy = row["machine_busy"]
+            busy = f"{busy:5.0%}" if busy == busy else "    -"  # NaN: too short to see
             print(f"{name:58} {row['wall_s']:9.4f} {row['cpu_s']:7.3f} {row['peak_rss_mb']:7.1f} "
-                  f"{row['machine_busy']:5.0%}  {rate}")
+                  f"{busy}  {rate}")
         print()
         t = self.targets(s)
         for goal, got, met in t:
