@@ -37,6 +37,7 @@
 #include <unistd.h>
 
 #include "hf/hf.h"
+#include "fuzz_client.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -803,28 +804,6 @@ static void dump(const hf_cache_info *info)
 		fprintf(stderr, "leftover: %s\n", info->incomplete_files.items[i]);
 }
 
-static const char *no_env(const char *name, void *payload)
-{
-	(void)name;
-	(void)payload;
-	return NULL;
-}
-
-static hf_client *client(void)
-{
-	static hf_client *c;
-
-	if (!c) {
-		hf_client_options o = HF_CLIENT_OPTIONS_INIT;
-
-		o.hf_home = "/nonexistent/hf-fuzz";
-		o.getenv_fn = no_env;
-		if (hf_client_new(&c, &o) != HF_OK)
-			abort();
-	}
-	return c;
-}
-
 /*
  * Where the trees are built: HF_FUZZ_TMPDIR, else /dev/shm (a tmpfs: a
  * tree costs about 1 ms there, ten times less than on a journalled disk),
@@ -889,7 +868,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	entries = count_entries(g->base);
 	snprintf(cache, sizeof(cache), "%s/hub", g->abs);
-	rc = hf_cache_scan(client(), cache, &info);
+	rc = hf_cache_scan(fuzz_client(), cache, &info);
 	if (rc != HF_OK || !info)
 		abort();
 	check(info, cache, entries);

@@ -30,31 +30,9 @@
 #include "hf/hf.h"
 #include "hub_error.h"
 #include "validate.h"
+#include "fuzz_client.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static const char *no_env(const char *name, void *payload)
-{
-	(void)name;
-	(void)payload;
-	return NULL;
-}
-
-static hf_client *client(void)
-{
-	static hf_client *c;
-
-	if (!c) {
-		hf_client_options o = HF_CLIENT_OPTIONS_INIT;
-
-		o.endpoint = "https://huggingface.co";
-		o.hf_home = "/nonexistent/hf-fuzz";
-		o.getenv_fn = no_env;
-		if (hf_client_new(&c, &o) != HF_OK)
-			abort();
-	}
-	return c;
-}
 
 /*
  * One line, nothing a terminal would act on: no C0 control, no DEL, no C1
@@ -122,7 +100,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static const hf_token_source sources[] = { HF_TOKEN_SOURCE_NONE, HF_TOKEN_SOURCE_EXPLICIT,
 						   HF_TOKEN_SOURCE_HF_TOKEN, HF_TOKEN_SOURCE_FILE };
 	hf__xfer x = HF__XFER_INIT;
-	hf_client *c = client();
+	hf_client *c = fuzz_client();
 	const hf_error *e;
 	const char *rest;
 	size_t len;
