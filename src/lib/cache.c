@@ -227,7 +227,7 @@ int hf__cache_pointer_ok(const hf__repo_cache *rc, const char *commit, const cha
 		/* Only the official shape, to a blob of this repo that exists. */
 		ok = expected && strcmp(expected, target) == 0 && hf__is_etag(slash + 1) &&
 		     (blob = hf__cache_path(rc, "blobs/%s", slash + 1)) != NULL &&
-		     stat(blob, &st) == 0 && S_ISREG(st.st_mode);
+		     lstat(blob, &st) == 0 && S_ISREG(st.st_mode); /* a planted link is no blob */
 		free(expected);
 	}
 done:

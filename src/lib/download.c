@@ -460,9 +460,16 @@ static int cache_one(dl *d, hf__conn *conn, const job *j, job_error *err)
 		rc = rename(f.tmp_path, blob) == 0 ? 0 : -errno;
 	} else {
 		rc = hf__rename_noreplace(f.tmp_path, blob);
-		if (rc == -EEXIST) {
-			unlink(f.tmp_path);
+		if (rc == -EEXIST && hf__cache_blob_ok(&d->rc, j->etag, j->size)) {
+			unlink(f.tmp_path); /* another process published it meanwhile */
 			rc = 0;
+		} else if (rc == -EEXIST) {
+			/*
+			 * A link, a directory or a file of the wrong size where the
+			 * blob should be: corrupt or planted. Ours is verified; rename
+			 * replaces the entry itself, never what a link points to.
+			 */
+			rc = rename(f.tmp_path, blob) == 0 ? 0 : -errno;
 		}
 	}
 	if (rc) {

@@ -761,6 +761,67 @@ class ApiBodyTest(ApiCase):
 
 
 # --------------------------------------------------------------------------
+# Links planted in the cache by someone else
+# --------------------------------------------------------------------------
+
+class PlantedLinkTest(HostileCase):
+    """reliability (b) 51, 52: links planted where hf writes are never written,
+    truncated or followed; a non-regular blob counts as corrupt."""
+
+    MODEL = "model.safetensors"
+
+    def victim(self):
+        path = os.path.join(self.sb.root, "victim.txt")
+        with open(path, "w") as f:
+            f.write("someone else's file\n")
+        return path
+
+    def assert_victim_intact(self, path):
+        with open(path) as f:
+            self.assertEqual(f.read(), "someone else's file\n")
+
+    def test_planted_blob_link_is_replaced_not_followed(self):
+        # A complete-looking snapshot whose blob is a link to another file:
+        # not a cache hit; the verified download replaces the link itself.
+        victim = self.victim()
+        cp = self.pair.cache_paths(self.sb.hub_cache, TINY, self.MODEL)
+        os.makedirs(os.path.dirname(cp["blob"]))
+        os.makedirs(os.path.dirname(cp["snapshot"]))
+        os.symlink(victim, cp["blob"])
+        os.symlink(os.path.relpath(cp["blob"], os.path.dirname(cp["snapshot"])), cp["snapshot"])
+        r = self.hf(TINY, self.MODEL)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertFalse(os.path.islink(cp["blob"]))
+        harness.assert_repo_cached(self, self.pair, self.sb.hub_cache, TINY, [self.MODEL], ref=False)
+        self.assert_victim_intact(victim)
+
+    def test_planted_lock_link_is_not_written(self):
+        victim = self.victim()
+        cp = self.pair.cache_paths(self.sb.hub_cache, TINY, self.MODEL)
+        locks = os.path.join(self.sb.hub_cache, ".locks", os.path.basename(cp["repo"]))
+        os.makedirs(locks)
+        os.symlink(victim, os.path.join(locks, cp["etag"] + ".lock"))
+        r = self.hf(TINY, self.MODEL)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        harness.assert_repo_cached(self, self.pair, self.sb.hub_cache, TINY, [self.MODEL], ref=False)
+        self.assert_victim_intact(victim)
+        self.assertEqual(oct(os.stat(victim).st_mode & 0o777), oct(0o644 & ~0o022))
+
+    def test_planted_snapshot_directory_link_is_refused(self):
+        # snapshots/<commit> is a link to a directory outside the cache:
+        # nothing may be created through it.
+        outside = os.path.join(self.sb.root, "outside")
+        os.makedirs(outside)
+        cp = self.pair.cache_paths(self.sb.hub_cache, TINY, self.MODEL)
+        os.makedirs(os.path.join(cp["repo"], "snapshots"))
+        os.symlink(outside, os.path.join(cp["repo"], "snapshots", cp["commit"]))
+        r = self.hf(TINY, self.MODEL)
+        self.assertNotEqual(r.returncode, 0, r.stdout)
+        self.assertEqual(r.stderr.count("Error:"), 1, r.stderr)
+        self.assertEqual(os.listdir(outside), [])
+
+
+# --------------------------------------------------------------------------
 # Listings that name more than they should
 # --------------------------------------------------------------------------
 
