@@ -301,6 +301,159 @@ def written_bytes(partial, data, chunk=16 * MiB):
     return total
 
 
+class ReliabilityCaseTest(FaultCase):
+    """More of reliability.md (b), one case per test (the number in the name)."""
+
+    def hub_faults(self, *faults):
+        self.pair.hub.set_faults(list(faults))
+
+    def test_b9_redirect_content_length_is_not_the_size(self):
+        # The HEAD's 302 claims a 10 GB body: the size is X-Linked-Size.
+        self.hub_faults({"match": r"/resolve/main/model\.safetensors$", "method": "HEAD",
+                         "action": "headers", "set": {"Content-Length": "10000000000"}})
+        self.assert_ok(self.hf(TINY, MODEL))
+
+    def test_b10_missing_hub_headers(self):
+        for missing in (["X-Repo-Commit"], ["ETag", "X-Linked-Etag"], ["X-Linked-Size"]):
+            with self.subTest(missing=missing):
+                self.pair.reset()
+                self.sb = self.fresh_sandbox()
+                self.hub_faults({"match": r"/resolve/main/model\.safetensors$", "method": "HEAD",
+                                 "action": "headers", "remove": missing})
+                r = self.hf(TINY, MODEL)
+                self.assertNotEqual(r.returncode, 0, r.stderr)
+                self.assertIn("does not look like a Hub resource", r.stderr)
+                self.assertEqual(self.cdn_gets(), [])
+                self.assert_nothing_published()
+
+    def test_b13_hostile_linked_size(self):
+        for value in ("-1", "1e3", "99999999999999999999999", "0x100000", "1048576 1"):
+            with self.subTest(size=value):
+                self.pair.reset()
+                self.sb = self.fresh_sandbox()
+                self.hub_faults({"match": r"/resolve/main/model\.safetensors$", "method": "HEAD",
+                                 "action": "headers", "set": {"X-Linked-Size": value}})
+                r = self.hf(TINY, MODEL)
+                self.assertNotEqual(r.returncode, 0, r.stderr)
+                self.assertEqual(self.cdn_gets(), [])
+                self.assert_nothing_published()
+        # A well-formed size that is not the body's: fails before publishing.
+        self.pair.reset()
+        self.sb = self.fresh_sandbox()
+        self.hub_faults({"match": r"/resolve/main/model\.safetensors$", "method": "HEAD",
+                         "action": "headers", "set": {"X-Linked-Size": "1048577"}})
+        r = self.hf(TINY, MODEL)
+        self.assertNotEqual(r.returncode, 0, r.stderr)
+        self.assert_nothing_published()
+
+    def test_b22_longer_body_is_cut(self):
+        # Once: the reply is refused as soon as it passes the size, then a
+        # clean retry succeeds. Always: an error, nothing published.
+        self.cdn_faults({"match": "^/repos/", "action": "extend", "bytes": 4096, "times": 1})
+        self.assert_ok(self.hf(TINY, MODEL))
+        self.pair.reset()
+        self.sb = self.fresh_sandbox()
+        self.cdn_faults({"match": "^/repos/", "action": "extend", "bytes": 1 << 20})
+        r = self.hf(TINY, MODEL)
+        self.assertNotEqual(r.returncode, 0, r.stderr)
+        self.assert_nothing_published()
+
+    def fresh_sandbox(self):
+        sb = harness.Sandbox(self, hub=self.pair)
+        self.cache = sb.hub_cache
+        return sb
+
+    def test_b26_resume_reply_with_wrong_total_or_no_content_range(self):
+        for fault in ({"set": {"Content-Range": "bytes 300000-1048575/999"}},
+                      {"remove": ["Content-Range"]}):
+            with self.subTest(fault=fault):
+                self.pair.reset()
+                self.sb = self.fresh_sandbox()
+                self.cdn_faults({"match": "^/repos/", "action": "truncate", "bytes": 300000,
+                                 "times": 1},
+                                dict({"match": "^/repos/", "action": "headers", "after": 1,
+                                      "times": 1}, **fault))
+                self.assert_ok(self.hf(TINY, MODEL))
+                gets = self.cdn_gets()
+                # The resume's reply does not fit: discarded, restarted from 0.
+                self.assertEqual([e["range"] for e in gets], [None, "bytes=300000-1048575", None])
+
+    def plant_partial(self, data, etag, offset):
+        blobs = os.path.join(self.cache, "models--acme--big", "blobs")
+        os.makedirs(blobs, exist_ok=True)
+        inc = os.path.join(blobs, f"{self.pair.sha256(BIG, MODEL)}.0badcafe.incomplete")
+        with open(inc, "wb") as f:
+            f.write(data)
+        with open(inc + ".resume", "w") as f:
+            f.write(f"hf-resume 1\n{etag}\n{len(self.pair.file_bytes(BIG, MODEL))}\n{offset}\n")
+        old = time.time() - 10
+        os.utime(inc, (old, old))
+        return inc
+
+    def test_b27_complete_partial_is_rehashed(self):
+        size = self.pair.size(BIG, MODEL)
+        sha = self.pair.sha256(BIG, MODEL)
+        # Right bytes: nothing is fetched; the hash decides.
+        self.plant_partial(self.pair.file_bytes(BIG, MODEL), sha, size)
+        self.assert_ok(self.hf(BIG, "-q"), BIG)
+        self.assertEqual(self.cdn_gets(BIG, MODEL), [])
+        # Wrong bytes of the right size: the hash fails, one clean restart.
+        self.pair.reset()
+        self.sb = self.fresh_sandbox()
+        self.plant_partial(b"\0" * size, sha, size)
+        self.assert_ok(self.hf(BIG, "-q"), BIG)
+        gets = self.cdn_gets(BIG, MODEL)
+        self.assertTrue(gets)
+        self.assertTrue((gets[0]["range"] or "bytes=0-").startswith("bytes=0-"), gets[0]["range"])
+
+    def test_b28_partial_of_another_version_is_not_adopted(self):
+        data = self.pair.file_bytes(BIG, MODEL)
+        inc = self.plant_partial(data[:32 * MiB], "a" * 64, 32 * MiB)
+        self.assert_ok(self.hf(BIG, "-q"), BIG)
+        gets = self.cdn_gets(BIG, MODEL)
+        self.assertTrue((gets[0]["range"] or "bytes=0-").startswith("bytes=0-"), gets[0]["range"])
+        self.assertEqual(sum(harness.range_bytes(e["range"], len(data)) for e in gets), len(data))
+        # Someone else's (as far as we know): left for hf cache prune.
+        self.assertTrue(os.path.exists(inc))
+        os.unlink(inc)
+        os.unlink(inc + ".resume")
+
+    def test_b32_5xx_then_success(self):
+        for status, times in ((500, 1), (502, 2), (504, 1)):
+            with self.subTest(status=status):
+                self.pair.reset()
+                self.sb = self.fresh_sandbox()
+                self.cdn_faults({"match": "^/repos/", "action": "status", "status": status,
+                                 "times": times})
+                t0 = time.monotonic()
+                self.assert_ok(self.hf(TINY, MODEL))
+                self.assertEqual([e["status"] for e in self.cdn_gets()], [status] * times + [200])
+                # Backoff 1 s, then 2 s.
+                self.assertGreaterEqual(time.monotonic() - t0, {1: 1, 2: 3}[times] - 0.1)
+
+    def test_b42_debug_trace_of_a_download_hides_the_token(self):
+        token = harness.READ_TOKEN
+        r = self.hf(TINY, MODEL, "config.json", env={"HF_DEBUG": "1", "HF_TOKEN": token})
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("authorization: Bearer <redacted>", r.stderr)
+        self.assertIn("/repos/", r.stderr)  # the CDN request is traced too...
+        self.assertNotIn("Signature=", r.stderr)  # ...without its signed query
+        harness.assert_no_token(self, token, r)
+
+    def test_b33_hub_refusals_are_not_retried(self):
+        for status, code in ((401, "RepoNotFound"), (403, "GatedRepo"), (404, "EntryNotFound")):
+            with self.subTest(status=status):
+                self.pair.reset()
+                self.sb = self.fresh_sandbox()
+                self.hub_faults({"match": r"/resolve/main/model\.safetensors$", "action": "status",
+                                 "status": status, "headers": {"X-Error-Code": code}})
+                r = self.hf(TINY, MODEL)
+                self.assertNotEqual(r.returncode, 0, r.stderr)
+                self.assertEqual(len(self.pair.hub.requests(r"/resolve/main/model\.safetensors$")),
+                                 1, "asked again")
+                self.assertEqual(self.cdn_gets(), [])
+
+
 class SplitTest(FaultCase):
     """A file of the split threshold or more (acme/big, 64 MiB) starts as one
     stream: its first 16 MiB, timed. A fast connection asks for the rest on
