@@ -97,8 +97,11 @@ static const char *env(hf_client *c, const char *name)
 	return hf__getenv(c, name);
 }
 
-/* Parse HF_ENDPOINT: http(s)://host[:port][/path], trailing '/' removed. */
-static int check_endpoint(const char *url, char *errbuf, size_t errlen)
+/*
+ * Check an endpoint, http(s)://host[:port][/path]: `url` as given (for the
+ * message), `source` the variable or option it came from.
+ */
+static int check_endpoint(const char *url, const char *source, char *errbuf, size_t errlen)
 {
 	const char *host;
 	size_t i;
@@ -109,9 +112,10 @@ static int check_endpoint(const char *url, char *errbuf, size_t errlen)
 		host = url + 7;
 	else
 		host = NULL;
-	if (!host || !*host || *host == '/') {
-		snprintf(errbuf, errlen,
-			 "endpoint '%s' is not an http:// or https:// URL with a host", url);
+	/* A host name or address must come first: not '/', ':port' or nothing. */
+	if (!host || !*host || *host == '/' || *host == ':') {
+		snprintf(errbuf, errlen, "%s='%.200s' is not an http:// or https:// URL with a host",
+			 source, url);
 		return HF_EINVAL;
 	}
 	for (i = 0; url[i]; i++) {
@@ -119,7 +123,7 @@ static int check_endpoint(const char *url, char *errbuf, size_t errlen)
 
 		if (ch <= 0x20 || ch == 0x7f || ch == '@') {
 			snprintf(errbuf, errlen,
-				 "endpoint '%s' holds a space, control character or user name", url);
+				 "%s='%.200s' holds a space, control character or user name", source, url);
 			return HF_EINVAL;
 		}
 	}
@@ -180,12 +184,15 @@ int hf__config_load(hf_client *c, const hf_client_options *opts, char *errbuf, s
 		v = HF__DEFAULT_ENDPOINT;
 		cfg->endpoint_source = "default";
 	}
+	rc = check_endpoint(v, cfg->endpoint_source, errbuf, errlen);
+	if (rc)
+		return rc;
 	c->endpoint = hf__strdup(v);
 	if (!c->endpoint)
 		return HF_ENOMEM;
 	while (strlen(c->endpoint) > 0 && c->endpoint[strlen(c->endpoint) - 1] == '/')
 		c->endpoint[strlen(c->endpoint) - 1] = '\0';
-	rc = check_endpoint(c->endpoint, errbuf, errlen);
+	rc = check_endpoint(c->endpoint, cfg->endpoint_source, errbuf, errlen);
 	if (rc)
 		return rc;
 

@@ -326,6 +326,29 @@ class ReliabilityCaseTest(FaultCase):
                 self.assertEqual(self.cdn_gets(), [])
                 self.assert_nothing_published()
 
+    def test_b11_control_bytes_in_the_commit_header(self):
+        for commit in ("a" * 20 + "\x00" + "a" * 19, "../../tmp/x", "A" * 40, "a" * 41):
+            with self.subTest(commit=commit[:24]):
+                self.pair.reset()
+                self.sb = self.fresh_sandbox()
+                self.hub_faults({"match": r"/resolve/main/model\.safetensors$", "method": "HEAD",
+                                 "action": "headers", "set": {"X-Repo-Commit": commit}})
+                r = self.hf(TINY, MODEL)
+                self.assertNotEqual(r.returncode, 0, r.stderr)
+                self.assertEqual(self.cdn_gets(), [])
+                self.assert_nothing_published()
+                self.assertFalse(os.path.exists(os.path.join(self.cache, "models--acme--tiny",
+                                                             "snapshots")))
+
+    def test_b40_endpoint_without_a_host(self):
+        for endpoint in ("http://", "https:///api", "http://:8080", "http://user@"):
+            with self.subTest(endpoint=endpoint):
+                r = self.hf(TINY, MODEL, env={"HF_ENDPOINT": endpoint})
+                self.assertEqual(r.returncode, 2, r.stderr)
+                self.assertIn("HF_ENDPOINT", r.stderr)
+                self.assertEqual(r.stderr.count("Error:"), 1, r.stderr)
+        self.assertEqual(self.pair.hub.requests(), [])
+
     def test_b13_hostile_linked_size(self):
         for value in ("-1", "1e3", "99999999999999999999999", "0x100000", "1048576 1"):
             with self.subTest(size=value):

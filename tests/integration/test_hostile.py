@@ -51,6 +51,7 @@ import tempfile
 import threading
 import time
 import unittest
+import urllib.parse
 import zlib
 
 import harness
@@ -209,6 +210,18 @@ class HostileListingTest(SharedHubCase):
                 r = self.sb.run(["download", "evil/repo"])
                 self.assertEqual(r.returncode, 1, r.stderr)
                 self.assertIn("unsafe file name", r.stderr)
+                self.assert_nothing_written()
+
+    def test_control_characters_and_huge_names_in_listing_are_refused(self):
+        """reliability (b) 16: a NUL (JSON \\u0000), a newline, a 5,000-character name,
+        a trailing space, a reserved device name with an extension: refused
+        (by the JSON parser or by name), nothing written."""
+        for name in ["a\x00b", "a\nb", "x" * 5000, "x ", "aux.txt"]:
+            with self.subTest(name=name[:20]):
+                self.serve(self.repo_routes(listing(name)))
+                r = self.sb.run(["download", "evil/repo"])
+                self.assertEqual(r.returncode, 1, r.stderr)
+                self.assertEqual(r.stderr.count("Error:"), 1, r.stderr)
                 self.assert_nothing_written()
 
     def test_invalid_oid_in_listing_is_refused(self):
@@ -763,6 +776,26 @@ class ApiBodyTest(ApiCase):
 # --------------------------------------------------------------------------
 # Links planted in the cache by someone else
 # --------------------------------------------------------------------------
+
+class SameHostOtherPortTest(harness.HubPairCase):
+    """reliability (b) 2: the CDN on the hub's own host, another port (curl's
+    CVE-2022-27776 class): another origin, so no token; it fails the test
+    (fail_on_auth) if one arrives."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.pair = harness.HubPair(cdn_host="127.0.0.1")
+
+    def test_lfs_bytes_from_the_same_host_get_no_token(self):
+        self.assertEqual(urllib.parse.urlsplit(self.pair.cdn.url).hostname, "127.0.0.1")
+        r = self.sb.run(["download", TINY, "model.safetensors"], env={"HF_TOKEN": READ})
+        self.assertEqual(r.returncode, 0, r.stderr)
+        harness.assert_repo_cached(self, self.pair, self.sb.hub_cache, TINY, ["model.safetensors"],
+                                   ref=False)
+        self.assertTrue(self.pair.cdn.requests("^/repos/"))
+        self.assertEqual({e["auth"] for e in self.pair.cdn.requests()}, {None})
+        self.assertEqual(self.pair.violations(), [])
+
 
 class PlantedLinkTest(HostileCase):
     """reliability (b) 51, 52: links planted where hf writes are never written,
