@@ -54,16 +54,23 @@ char *hf_token_mask(const char *token)
 int hf__token_read_file(hf_client *c, char **out)
 {
 	char *raw = NULL;
+	size_t len = 0;
 	int rc, oom = 0;
 
 	*out = NULL;
-	rc = hf__read_file(c->token_path, HF__TOKEN_FILE_MAX, &raw, NULL);
+	rc = hf__read_file(c->token_path, HF__TOKEN_FILE_MAX, &raw, &len);
 	if (rc == -ENOENT || rc == -ENOTDIR)
 		return HF_OK;
 	if (rc) {
 		hf__error_errno(c, -rc);
 		return hf__error_set(c, HF_EIO, "fix the file's permissions, or set HF_TOKEN_PATH",
 				     "cannot read token file '%s': %s", c->token_path, strerror(-rc));
+	}
+	/* A NUL would silently cut the token short: refuse the file instead. */
+	if (memchr(raw, '\0', len)) {
+		hf_free_secret(raw);
+		return hf__error_set(c, HF_EINVAL, "log in again: hf auth login --force",
+				     "token file '%s' holds a NUL byte: it is not a token", c->token_path);
 	}
 	*out = hf__token_clean(raw, &oom);
 	hf_free_secret(raw);
@@ -76,13 +83,20 @@ static int read_file_candidate(hf_client *c, hf_token_candidate *cand)
 	char *raw = NULL;
 	int rc, oom = 0;
 
+	size_t len = 0;
+
 	cand->where = c->token_path;
-	rc = hf__read_file(c->token_path, HF__TOKEN_FILE_MAX, &raw, NULL);
+	rc = hf__read_file(c->token_path, HF__TOKEN_FILE_MAX, &raw, &len);
 	if (rc == -ENOENT || rc == -ENOTDIR)
 		return HF_OK;
 	cand->is_set = 1;
 	if (rc) {
 		cand->error = -rc;
+		return HF_OK;
+	}
+	if (memchr(raw, '\0', len)) {
+		hf_free_secret(raw);
+		cand->error = EINVAL; /* not a token: never a shortened one */
 		return HF_OK;
 	}
 	cand->token = hf__token_clean(raw, &oom);
@@ -194,7 +208,10 @@ int hf_token_resolve(hf_client *c, const char *explicit_token, char **token_out,
 		if (list[i].active)
 			winner = &list[i];
 	file = &list[n - 1];
-	if (!winner && file->error) {
+	if (!winner && file->error == EINVAL) {
+		rc = hf__error_set(c, HF_EINVAL, "log in again: hf auth login --force",
+				   "token file '%s' holds a NUL byte: it is not a token", file->where);
+	} else if (!winner && file->error) {
 		hf__error_errno(c, file->error);
 		rc = hf__error_set(c, HF_EIO, "fix the file's permissions, or set HF_TOKEN_PATH",
 				   "cannot read token file '%s': %s", file->where, strerror(file->error));

@@ -618,6 +618,22 @@ class TokenPriorityTest(AuthCase):
         r = self.hf(sb, ["auth", "status", "--no-check"], env={"HF_TOKEN_PATH": path})
         self.assertIn(path, r.stdout)
 
+    def test_token_file_with_a_nul_byte_is_refused(self):
+        """reliability (b) 35: a NUL in the token file would cut the token short:
+        the file is refused (exit 2), nothing is sent with a shortened token."""
+        sb = self.sandbox(allow=["token"])
+        os.makedirs(os.path.dirname(sb.token_path), exist_ok=True)
+        with open(sb.token_path, "wb") as f:
+            f.write(READ_TOKEN[:18].encode() + b"\0" + READ_TOKEN[19:].encode() + b"\n")
+        for args in (["auth", "whoami"], ["auth", "token"]):
+            with self.subTest(args=args):
+                self.hub.clear_log()
+                r = self.hf(sb, args)
+                self.assertEqual(r.returncode, 2, r.stderr)
+                self.assertIn("holds a NUL byte", r.stderr)
+                self.assertEqual(r.stdout, "")
+                self.assertEqual(self.hub.count(), 0)
+
     def test_hf_token_path_expands_home(self):
         sb = self.sandbox(allow=["tok"])
         self.login(sb, READ_TOKEN, env={"HF_TOKEN_PATH": "~/secrets/tok"})
