@@ -106,6 +106,17 @@ static int check_endpoint(const char *url, const char *source, char *errbuf, siz
 	const char *host;
 	size_t i;
 
+	for (i = 0; url[i]; i++) {
+		unsigned char ch = (unsigned char)url[i];
+
+		if (ch <= 0x20 || ch == 0x7f || ch == '@') {
+			/* Not echoed: a newline in it would forge a second line. */
+			snprintf(errbuf, errlen,
+				 "%s holds a space, control character or user name: not a usable endpoint URL",
+				 source);
+			return HF_EINVAL;
+		}
+	}
 	if (hf__starts_with(url, "https://"))
 		host = url + 8;
 	else if (hf__starts_with(url, "http://"))
@@ -114,18 +125,9 @@ static int check_endpoint(const char *url, const char *source, char *errbuf, siz
 		host = NULL;
 	/* A host name or address must come first: not '/', ':port' or nothing. */
 	if (!host || !*host || *host == '/' || *host == ':') {
-		snprintf(errbuf, errlen, "%s='%.200s' is not an http:// or https:// URL with a host",
-			 source, url);
+		snprintf(errbuf, errlen,
+			 "%s='%.200s' is not an http:// or https:// endpoint URL with a host", source, url);
 		return HF_EINVAL;
-	}
-	for (i = 0; url[i]; i++) {
-		unsigned char ch = (unsigned char)url[i];
-
-		if (ch <= 0x20 || ch == 0x7f || ch == '@') {
-			snprintf(errbuf, errlen,
-				 "%s='%.200s' holds a space, control character or user name", source, url);
-			return HF_EINVAL;
-		}
 	}
 	return HF_OK;
 }

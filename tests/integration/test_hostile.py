@@ -976,7 +976,7 @@ class TimeoutTest(HostileCase):
         within a bound, nothing published."""
         self.pair.cdn.set_faults([{"match": "^/repos/", "action": "slow", "chunk": 1,
                                    "interval": 3}])
-        r = self.timed(TINY, TOKENIZER, bound=40)
+        r = self.timed(TINY, TOKENIZER, bound=60)  # about 25 s alone: 5 attempts and 15 s of backoff
         self.assertNotEqual(r.returncode, 0, r.stderr)
         self.assert_not_published(self.sb, TOKENIZER)
 
