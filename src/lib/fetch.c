@@ -274,6 +274,23 @@ static int save_resume(shared *s, uint64_t offset)
 	return rc;
 }
 
+/* Save a checkpoint at `durable` now; called without s->mu held. */
+static void checkpoint(shared *s, uint64_t durable, double *saved_at)
+{
+	uint64_t received;
+
+	pthread_mutex_lock(&s->mu);
+	received = s->received;
+	pthread_mutex_unlock(&s->mu);
+	if (save_resume(s, durable) == 0) {
+		s->saved = durable;
+		*saved_at = now_s();
+	}
+	pthread_mutex_lock(&s->mu);
+	s->received_saved = received;
+	pthread_mutex_unlock(&s->mu);
+}
+
 static int checkpoint_due(const shared *s, uint64_t durable, double saved_at)
 {
 	uint64_t gain = durable > s->saved ? durable - s->saved : 0;
@@ -479,6 +496,23 @@ static uint64_t min_u64(uint64_t a, uint64_t b)
 	return a < b ? a : b;
 }
 
+/* 0, or the errno of the failed write. */
+static int pwrite_all(int fd, const unsigned char *p, size_t len, uint64_t at)
+{
+	while (len) {
+		ssize_t n = pwrite(fd, p, len, (off_t)at);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? errno : EIO;
+		p += n;
+		len -= (size_t)n;
+		at += (uint64_t)n;
+	}
+	return 0;
+}
+
 /* Hand the slot being filled to the hasher and the writer. */
 static void ring_publish(shared *s)
 {
@@ -567,25 +601,9 @@ static size_t on_data(const char *data, size_t len, void *payload)
 	}
 	if (s->streaming)
 		return stream_data(k, data, len);
-	{
-		const char *p = data;
-		size_t left = len;
-		uint64_t at = k->off;
-
-		while (left) {
-			ssize_t n = pwrite(s->fd, p, left, (off_t)at);
-
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n <= 0) {
-				k->io_error = n < 0 ? errno : EIO;
-				return 0;
-			}
-			p += n;
-			left -= (size_t)n;
-			at += (uint64_t)n;
-		}
-	}
+	k->io_error = pwrite_all(s->fd, (const unsigned char *)data, len, k->off);
+	if (k->io_error)
+		return 0;
 	if (s->inline_hash)
 		hf__hash_update(&s->hash, data, len);
 	k->off += len;
@@ -992,15 +1010,9 @@ static void *hasher(void *arg)
 			if (pthread_cond_timedwait(&s->cv, &s->mu, &until) == ETIMEDOUT && s->nchunks &&
 			    s->received - s->received_saved >= RESUME_SAVE_MIN &&
 			    now_s() - saved_at >= RESUME_SAVE_S && s->hashed < s->f->size) {
-				uint64_t at = s->received;
-
 				pthread_mutex_unlock(&s->mu);
-				if (save_resume(s, s->hashed) == 0) {
-					s->saved = s->hashed;
-					saved_at = now_s();
-				}
+				checkpoint(s, s->hashed, &saved_at);
 				pthread_mutex_lock(&s->mu);
-				s->received_saved = at;
 			}
 		}
 		if (s->hashed == s->frontier && (s->writers_done || s->stop))
@@ -1027,19 +1039,9 @@ static void *hasher(void *arg)
 			s->hashed += (uint64_t)n;
 			pthread_mutex_unlock(&s->mu);
 		}
-		/*
-		 * Only hashed bytes, after fdatasync, count for a resume: saved
-		 * every 16 MiB or every second, so a crash loses little.
-		 */
-		if (checkpoint_due(s, s->hashed, saved_at)) {
-			if (save_resume(s, s->hashed) == 0) {
-				s->saved = s->hashed;
-				saved_at = now_s();
-			}
-			pthread_mutex_lock(&s->mu);
-			s->received_saved = s->received;
-			pthread_mutex_unlock(&s->mu);
-		}
+		/* Only hashed bytes, after fdatasync, count for a resume. */
+		if (checkpoint_due(s, s->hashed, saved_at))
+			checkpoint(s, s->hashed, &saved_at);
 		pthread_mutex_lock(&s->mu);
 	}
 out:
@@ -1082,31 +1084,12 @@ static void *ring_hasher(void *arg)
 		durable = min_u64(s->written, s->hashed);
 		if (checkpoint_due(s, durable, saved_at)) {
 			pthread_mutex_unlock(&s->mu);
-			if (save_resume(s, durable) == 0) {
-				s->saved = durable;
-				saved_at = now_s();
-			}
+			checkpoint(s, durable, &saved_at);
 			pthread_mutex_lock(&s->mu);
 		}
 	}
 	pthread_mutex_unlock(&s->mu);
 	return NULL;
-}
-
-static int pwrite_all(int fd, const unsigned char *p, size_t len, uint64_t at)
-{
-	while (len) {
-		ssize_t n = pwrite(fd, p, len, (off_t)at);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return n < 0 ? errno : EIO;
-		p += n;
-		len -= (size_t)n;
-		at += (uint64_t)n;
-	}
-	return 0;
 }
 
 /*

@@ -104,6 +104,7 @@ def run_measured(testcase, sb, args, env=None, timeout=60):
     for t in threads:
         t.start()
     deadline = time.monotonic() + timeout
+    timed_out = False
     while True:
         pid, status, usage = os.wait4(p.pid, os.WNOHANG)
         if pid:
@@ -111,13 +112,8 @@ def run_measured(testcase, sb, args, env=None, timeout=60):
         if time.monotonic() > deadline:
             p.kill()
             pid, status, usage = os.wait4(p.pid, 0)
-            for t in threads:
-                t.join()
-            p.stdout.close()
-            p.stderr.close()
-            p.returncode = os.waitstatus_to_exitcode(status)
-            harness._unregister(p)
-            testcase.fail(f"hf {args} did not finish within {timeout}s: {got.get('err')!r}")
+            timed_out = True
+            break
         time.sleep(0.02)
     for t in threads:
         t.join()
@@ -125,6 +121,8 @@ def run_measured(testcase, sb, args, env=None, timeout=60):
     p.stderr.close()
     p.returncode = os.waitstatus_to_exitcode(status)
     harness._unregister(p)
+    if timed_out:
+        testcase.fail(f"hf {args} did not finish within {timeout}s: {got.get('err')!r}")
     r = subprocess.CompletedProcess(p.args, p.returncode, got["out"].decode("utf-8", "replace"),
                                     got["err"].decode("utf-8", "replace"))
     sb.check_sanitizer(r.returncode, r.stderr, f"hf {args}")
