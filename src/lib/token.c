@@ -141,7 +141,7 @@ int hf_token_candidates(hf_client *c, const char *explicit_token, hf_token_candi
 	if (list[0].token)
 		active = 0;
 	for (i = 0; i < N_VARS && !oom; i++) {
-		const char *v = hf__getenv_nonempty(c, vars[i].name);
+		const char *v = hf__env_nonempty(&c->env, vars[i].name);
 		hf_token_candidate *cand = &list[i + 1];
 
 		cand->source = vars[i].source;
