@@ -201,7 +201,7 @@ char *hf__url_resolve(const char *base, const char *location)
 	    curl_url_set(u, CURLUPART_URL, location, 0) == CURLUE_OK &&
 	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
 	    (strcmp(scheme, "http") == 0 || strcmp(scheme, "https") == 0) &&
-	    /* user information in a redirect is refused (reliability case b8) */
+	    /* user information in a redirect is refused (docs/reliability-checklist.md, row 8) */
 	    curl_url_get(u, CURLUPART_USER, &user, 0) == CURLUE_NO_USER &&
 	    curl_url_get(u, CURLUPART_URL, &out, 0) == CURLUE_OK)
 		result = hf__strdup(out);

@@ -1,6 +1,6 @@
 /*
  * The file list of a commit: the tree API with cursor pagination
- * (hub-protocol.md §5.1, §9.2) and its cache trees/<commit>.json (§5.2).
+ * (docs/internals/download.md) and its cache trees/<commit>.json (docs/internals/cache.md).
  */
 #ifndef HF_TREE_H
 #define HF_TREE_H

@@ -1,4 +1,4 @@
-/* GET /api/whoami-v2 (hub-protocol.md §2.1). */
+/* GET /api/whoami-v2: who a token belongs to (docs/internals/tokens.md). */
 #include <stdlib.h>
 #include <string.h>
 
