@@ -147,11 +147,11 @@ hf__transport *hf__conn_transport(const hf__conn *conn)
 /* Origin = scheme, host (case-insensitive) and port, defaulted by scheme. */
 static int get_origin(const char *url, char **scheme, char **host, char **port)
 {
-	CURLU *u = curl_url();
+	CURLU *u;
 	int ok;
 
 	*scheme = *host = *port = NULL;
-	if (!u || !url)
+	if (!url || !(u = curl_url()))
 		return 0;
 	ok = curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
 	     curl_url_get(u, CURLUPART_SCHEME, scheme, 0) == CURLUE_OK &&
