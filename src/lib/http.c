@@ -302,11 +302,15 @@ static size_t on_body(char *ptr, size_t size, size_t nmemb, void *userdata)
 		}
 		return n;
 	}
-	if (hf__buf_append(&rs->body, ptr, n) < 0 && ex->in_2xx && !ex->rq->sink) {
-		ex->overflow = 1;
-		return 0;
+	if (hf__buf_append(&rs->body, ptr, n) < 0) {
+		if (ex->in_2xx && !ex->rq->sink) {
+			ex->overflow = 1;
+			return 0;
+		}
+		/* Error bodies are only for messages: keep what fits. */
+		if (rs->body.max > rs->body.len)
+			(void)hf__buf_append(&rs->body, ptr, rs->body.max - rs->body.len);
 	}
-	/* Error bodies are only for messages: keep what fits. */
 	return n;
 }
 

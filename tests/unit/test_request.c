@@ -1157,6 +1157,7 @@ static void test_sink_and_max_body(void **state)
 	script(&f->a, 200, "aborted by the sink", "%s", "");
 	script(&f->a, 200, "longer than ten bytes", "%s", "");
 	script(&f->a, 200, "ten bytes!", "%s", "");
+	script(&f->a, 500, "an error body longer than ten bytes", "%s", "");
 	rq = request(url_of(f, &f->a, "/file"));
 	rq.sink = sink;
 	rq.sink_payload = &ss;
@@ -1182,7 +1183,11 @@ static void test_sink_and_max_body(void **state)
 	assert_int_equal(f->rs.status, 200);
 	assert_int_equal(hf__http_perform(f->conn, &rq, &f->rs), HF_OK);
 	assert_string_equal(f->rs.body.data, "ten bytes!");
-	assert_int_equal(nrecs(&f->a), 5);
+	/* An error body over the limit keeps what fits, for the message. */
+	assert_int_equal(hf__http_perform(f->conn, &rq, &f->rs), HF_OK);
+	assert_int_equal(f->rs.status, 500);
+	assert_string_equal(f->rs.body.data, "an error b");
+	assert_int_equal(nrecs(&f->a), 6);
 }
 
 /* ------------------------------------------------------------------ */
