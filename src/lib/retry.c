@@ -37,12 +37,18 @@ static hf__retry_verdict classify(hf__retry_class cls, int rc, const hf__respons
 	if (rc != HF_ENETWORK && rc != HF_ETIMEOUT)
 		return HF__RETRY_DONE; /* TLS, a refused redirect, no memory, offline, cancelled */
 	switch (rs->failure) {
-	case HF__FAIL_CONNECT:
-		return cls == HF__RETRY_API ? HF__RETRY_DONE : HF__RETRY_AGAIN;
 	case HF__FAIL_TRANSFER:
+		/*
+		 * An API answer that does not come within HF_HUB_ETAG_TIMEOUT: that
+		 * is the user's limit for metadata, and the cache may answer.
+		 */
+		if (cls == HF__RETRY_API && rc == HF_ETIMEOUT)
+			return HF__RETRY_DONE;
 		if (cls == HF__RETRY_CREATE && rs->sent)
 			return HF__RETRY_UNKNOWN;
 		return HF__RETRY_AGAIN;
+	case HF__FAIL_CONNECT:
+		return cls == HF__RETRY_API ? HF__RETRY_DONE : HF__RETRY_AGAIN;
 	default:
 		return HF__RETRY_DONE;
 	}

@@ -4,7 +4,8 @@
  *
  * - Transient statuses: 408, 429, 500, 502, 503, 504. Others are answers.
  * - Transient transport failures: a reset, an early close, a stall, a
- *   timeout after connecting. A TLS failure never is; a connection that
+ *   timeout after connecting (but an API call that timed out is not asked
+ *   again: HF_HUB_ETAG_TIMEOUT is the user's limit for metadata). A TLS failure never is; a connection that
  *   cannot be made at all is only for transfers (HF__RETRY_TRANSFER),
  *   which start after the server answered the same operation's metadata:
  *   for a first API call it means no network, a wrong endpoint or a proxy
