@@ -10,8 +10,8 @@
  * - Location: hf__url_resolve against the request URL, hf__same_origin
  *   (whether a token may follow).
  *
- * Content-Range is judged by content_range_ok(), static in fetch.c, so it
- * is not reached here.
+ * - Content-Range of a ranged reply: hf__parse_content_range (what
+ *   content_range_ok() in fetch_xfer.c compares with the range asked).
  *
  * Input: header values separated by '\n' (a value never holds one). Every
  * value goes through every scalar parser; consecutive values are resolved
@@ -21,6 +21,7 @@
 #include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -91,6 +92,31 @@ static void check_commit(const char *s)
 	}
 }
 
+/* An accepted Content-Range is well-formed and survives a canonical rewrite. */
+static void check_content_range(const char *s)
+{
+	unsigned long long a, b, t, a2, b2, t2;
+	int known, known2;
+	char canon[96];
+
+	if (hf__parse_content_range(s, &a, &b, &t, &known) != 0)
+		return;
+	if (strncmp(s, "bytes ", 6) != 0 || a > b || b > (unsigned long long)LLONG_MAX ||
+	    (known && (b >= t || t > (unsigned long long)LLONG_MAX)) || (!known && t != 0))
+		abort();
+	if (known)
+		snprintf(canon, sizeof(canon), "bytes %llu-%llu/%llu", a, b, t);
+	else
+		snprintf(canon, sizeof(canon), "bytes %llu-%llu/*", a, b);
+	if (hf__parse_content_range(canon, &a2, &b2, &t2, &known2) != 0 || a2 != a || b2 != b ||
+	    t2 != t || known2 != known)
+		abort();
+	/* Nothing is accepted past the number or the star that ends it. */
+	if (strchr(s, ' ') != s + 5 || (known ? s[strlen(s) - 1] < '0' || s[strlen(s) - 1] > '9'
+					      : strcmp(s + strlen(s) - 2, "/*") != 0))
+		abort();
+}
+
 /* The authority of an absolute URL: between "://" and the next '/', '?' or '#'. */
 static void authority(const char *url, const char **start, size_t *len)
 {
@@ -148,6 +174,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_u64(fields[i]);
 		check_etag(fields[i]);
 		check_commit(fields[i]);
+		check_content_range(fields[i]);
 		/* Any value: a date before 1970 is negative (callers only act on a future one). */
 		(void)hf__http_date(fields[i]);
 	}

@@ -12,6 +12,8 @@
  * for the next run (interrupted).
  *
  * Runs in a worker thread: it never touches the client's error record.
+ * The engine's units share their state through fetch_int.h; the whole is
+ * described in docs/internals/download.md.
  */
 #ifndef HF_FETCH_H
 #define HF_FETCH_H

@@ -176,3 +176,68 @@ int hf__parse_u64(const char *s, size_t len, unsigned long long *out)
 	*out = v;
 	return 0;
 }
+
+int hf__parse_octal(const char *s, size_t len, unsigned long max, unsigned long *out)
+{
+	unsigned long v = 0;
+	size_t i;
+
+	if (!s || !out || len == 0)
+		return -1;
+	for (i = 0; i < len; i++) {
+		unsigned d;
+
+		if (s[i] < '0' || s[i] > '7')
+			return -1;
+		d = (unsigned)(s[i] - '0');
+		if (v > (max - d) / 8 || v * 8 + d > max)
+			return -1;
+		v = v * 8 + d;
+	}
+	*out = v;
+	return 0;
+}
+
+/* Digits from *p (at least one) up to the first non-digit, as hf__parse_u64. */
+static int take_u64(const char **p, unsigned long long *out)
+{
+	size_t n = 0;
+
+	while (is_digit((*p)[n]))
+		n++;
+	if (hf__parse_u64(*p, n, out) != 0)
+		return -1;
+	*p += n;
+	return 0;
+}
+
+int hf__parse_content_range(const char *value, unsigned long long *first,
+			    unsigned long long *last, unsigned long long *total, int *total_known)
+{
+	const char *p = value;
+	unsigned long long a, b, t = 0;
+	int known;
+
+	if (!value || !first || !last || !total || !total_known)
+		return -1;
+	if (strncmp(p, "bytes ", 6) != 0)
+		return -1;
+	p += 6;
+	if (take_u64(&p, &a) != 0 || *p++ != '-' || take_u64(&p, &b) != 0 || *p++ != '/')
+		return -1;
+	if (p[0] == '*' && p[1] == '\0') {
+		known = 0;
+		p++;
+	} else {
+		if (take_u64(&p, &t) != 0)
+			return -1;
+		known = 1;
+	}
+	if (*p != '\0' || a > b || (known && b >= t))
+		return -1;
+	*first = a;
+	*last = b;
+	*total = t;
+	*total_known = known;
+	return 0;
+}

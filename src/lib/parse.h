@@ -40,4 +40,21 @@ int hf__parse_timeout(const char *value, long def, long *out);
  */
 int hf__parse_u64(const char *s, size_t len, unsigned long long *out);
 
+/*
+ * Strict octal: digits 0-7 only (no sign, no prefix, no white space), at
+ * least one, value at most max. Returns 0 and sets *out, or -1.
+ */
+int hf__parse_octal(const char *s, size_t len, unsigned long max, unsigned long *out);
+
+/*
+ * The Content-Range of a 206 reply (RFC 9110, 14.4): exactly
+ * "bytes <first>-<last>/<length>", or with "*" for an unknown length; the
+ * unit in lower case, one space, numbers of digits only (as
+ * hf__parse_u64), first <= last, and last < length when the length is
+ * given; nothing after. Returns 0 and sets the four outputs (*total is 0
+ * and *total_known 0 for "*"), or -1 and leaves them alone.
+ */
+int hf__parse_content_range(const char *value, unsigned long long *first,
+			    unsigned long long *last, unsigned long long *total, int *total_known);
+
 #endif

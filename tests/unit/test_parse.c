@@ -1,4 +1,4 @@
-/* The value parsers of parse.h: booleans, tokens, timeouts, integers. */
+/* The value parsers of parse.h: booleans, tokens, timeouts, integers, Content-Range. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -274,6 +274,152 @@ static void test_u64_len_bounds(void **state)
 	assert_int_equal(hf__parse_u64("1\0" "2", 3, &out), -1);
 }
 
+/* ---- hf__parse_octal ---- */
+
+static void check_octal(const char *s, unsigned long max, int rc, unsigned long want)
+{
+	unsigned long out = 77;
+	char *p = unterminated(s, strlen(s));
+
+	assert_int_equal(hf__parse_octal(p, strlen(s), max, &out), rc);
+	assert_true(out == (rc == 0 ? want : 77));
+	free(p);
+}
+
+static void test_octal(void **state)
+{
+	unsigned long out = 5;
+
+	(void)state;
+	check_octal("0", 0777, 0, 0);
+	check_octal("0022", 0777, 0, 022);
+	check_octal("022", 0777, 0, 022);
+	check_octal("0777", 0777, 0, 0777);
+	check_octal("777", 0777, 0, 0777);
+	check_octal("0000000000000777", 0777, 0, 0777);
+	check_octal("1000", 0777, -1, 0);
+	check_octal("7777", 0777, -1, 0);
+	check_octal("8", 0777, -1, 0);
+	check_octal("079", 0777, -1, 0);
+	check_octal("", 0777, -1, 0);
+	check_octal("-1", 0777, -1, 0);
+	check_octal("+1", 0777, -1, 0);
+	check_octal(" 22", 0777, -1, 0);
+	check_octal("22 ", 0777, -1, 0);
+	check_octal("22\n", 0777, -1, 0);
+	check_octal("0x1f", 0777, -1, 0);
+	check_octal("0o22", 0777, -1, 0);
+	/* The bound, not the width of unsigned long, decides. */
+	check_octal("7", 6, -1, 0);
+	check_octal("6", 6, 0, 6);
+#if ULONG_MAX == 0xffffffffffffffffUL
+	check_octal("1777777777777777777777", ~0UL, 0, ~0UL);
+	check_octal("2000000000000000000000", ~0UL, -1, 0);
+#endif
+	check_octal("77777777777777777777777777", ~0UL, -1, 0);
+	assert_int_equal(hf__parse_octal(NULL, 1, 0777, &out), -1);
+	assert_int_equal(hf__parse_octal("1", 1, 0777, NULL), -1);
+	/* Only len bytes count. */
+	assert_int_equal(hf__parse_octal("229", 2, 0777, &out), 0);
+	assert_true(out == 022);
+}
+
+/* ---- hf__parse_content_range ---- */
+
+static void check_range(const char *v, int rc, unsigned long long a, unsigned long long b,
+			unsigned long long t, int known)
+{
+	unsigned long long ra = 1, rb = 2, rt = 3;
+	int rk = 4;
+
+	assert_int_equal(hf__parse_content_range(v, &ra, &rb, &rt, &rk), rc);
+	if (rc == 0) {
+		assert_true(ra == a);
+		assert_true(rb == b);
+		assert_true(rt == t);
+		assert_int_equal(rk, known);
+	} else {
+		/* Untouched on failure. */
+		assert_true(ra == 1 && rb == 2 && rt == 3);
+		assert_int_equal(rk, 4);
+	}
+}
+
+static void test_content_range_valid(void **state)
+{
+	(void)state;
+	check_range("bytes 0-9/10", 0, 0, 9, 10, 1);
+	check_range("bytes 0-0/1", 0, 0, 0, 1, 1);
+	check_range("bytes 16777216-33554431/67108864", 0, 16777216, 33554431, 67108864, 1);
+	check_range("bytes 5-9/*", 0, 5, 9, 0, 0);
+	check_range("bytes 0-9223372036854775806/9223372036854775807", 0, 0,
+		    9223372036854775806ULL, 9223372036854775807ULL, 1);
+	/* RFC 9110 allows leading zeros (1*DIGIT). */
+	check_range("bytes 00-09/010", 0, 0, 9, 10, 1);
+}
+
+static void test_content_range_invalid(void **state)
+{
+	static const char *const bad[] = {
+		"",
+		"bytes",
+		"bytes ",
+		"bytes 0-9",
+		"bytes 0-9/",
+		"bytes 0-/10",
+		"bytes -9/10",
+		"bytes 0-9/10 ",          /* trailing garbage */
+		"bytes 0-9/10junk",
+		"bytes 0-9/10/",
+		"bytes 0-9/*x",
+		"bytes 0-9/**",
+		"bytes 0-9/ *",
+		" bytes 0-9/10",
+		"bytes  0-9/10",          /* two spaces */
+		"bytes\t0-9/10",
+		"bytes0-9/10",
+		"Bytes 0-9/10",
+		"BYTES 0-9/10",
+		"items 0-9/10",
+		"bytes +0-9/10",
+		"bytes 0-+9/10",
+		"bytes 0-9/+10",
+		"bytes -1-9/10",          /* a sign (sscanf wrapped it to 2^64-1) */
+		"bytes 0--9/10",
+		"bytes 0 -9/10",
+		"bytes 0- 9/10",
+		"bytes 0-9 /10",
+		"bytes 0-9/ 10",
+		"bytes 0x0-9/10",
+		"bytes 9-0/10",           /* first after last */
+		"bytes 0-10/10",          /* last at the length */
+		"bytes 0-11/10",
+		"bytes 0-9/0",
+		"bytes */10",             /* the unsatisfied form */
+		"bytes 0-9223372036854775808/*", /* past LLONG_MAX */
+		"bytes 0-9/18446744073709551616",
+		"bytes 0-9/000000000000000000010", /* 21 digits */
+		"bytes 0,1-9/10",
+		"bytes 0-9/10\n",
+		"bytes 0-9/10\r",
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		check_range(bad[i], -1, 0, 0, 0, 0);
+	check_range(NULL, -1, 0, 0, 0, 0);
+	{
+		unsigned long long a, b, t;
+		int k;
+
+		assert_int_equal(hf__parse_content_range("bytes 0-9/10", NULL, &b, &t, &k), -1);
+		assert_int_equal(hf__parse_content_range("bytes 0-9/10", &a, NULL, &t, &k), -1);
+		assert_int_equal(hf__parse_content_range("bytes 0-9/10", &a, &b, NULL, &k), -1);
+		assert_int_equal(hf__parse_content_range("bytes 0-9/10", &a, &b, &t, NULL), -1);
+	}
+}
+
 /* ---- util.h ---- */
 
 static void test_util(void **state)
@@ -364,6 +510,9 @@ int main(void)
 		cmocka_unit_test(test_timeout_invalid),
 		cmocka_unit_test(test_u64),
 		cmocka_unit_test(test_u64_len_bounds),
+		cmocka_unit_test(test_octal),
+		cmocka_unit_test(test_content_range_valid),
+		cmocka_unit_test(test_content_range_invalid),
 		cmocka_unit_test(test_util),
 		cmocka_unit_test(test_one_line),
 	};
