@@ -3,8 +3,9 @@
 # (then the unit tests again under valgrind memcheck); every target again
 # with clang and warnings as errors, and its unit and fuzz-corpus tests;
 # everything again under AddressSanitizer + UndefinedBehaviorSanitizer; the
-# download, concurrency, crash-loop and examples suites under
-# ThreadSanitizer; then a bounded libFuzzer run. Prints each phase's time.
+# download, download-fault, concurrency, crash-loop and examples suites
+# under ThreadSanitizer; then a bounded libFuzzer run. Prints each phase's
+# time.
 # Usage: scripts/test.sh [--no-sanitize]   (skips the ASan + UBSan and TSan phases)
 set -eu
 cd "$(dirname "$0")/.."
@@ -59,14 +60,16 @@ if [ "${1:-}" != "--no-sanitize" ]; then
 	HF_SANITIZE_RUN=1 ctest --test-dir build-asan --output-on-failure -j "$jobs"
 
 	# ThreadSanitizer: the suites whose hf runs several threads (pool
-	# workers, ranged connections, hasher and writer threads). A report
-	# fails the test; tests/tsan.supp lists the known ones (see there).
+	# workers, ranged connections, hasher and writer threads), including
+	# the ones where threads stop each other (faults, retries, Ctrl-C, a
+	# progress callback that cancels). A report fails the test;
+	# tests/tsan.supp lists the known ones (see there).
 	phase "build (TSan)"
 	cmake -S . -B build-tsan -DHF_WERROR=ON -DHF_TSAN=ON >/dev/null
 	cmake --build build-tsan -j "$jobs"
 	phase "download suites under TSan"
 	ctest --test-dir build-tsan --output-on-failure -j "$jobs" \
-		-R '^integration\.test_(download|download_concurrency|crash_loop|examples)$'
+		-R '^integration\.test_(download|download_faults|download_concurrency|crash_loop|examples)$'
 fi
 
 phase "fuzzing (bounded)"
