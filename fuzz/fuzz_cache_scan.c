@@ -354,20 +354,19 @@ static void op_ref(prog *g)
 	}
 	get_name(g, name, sizeof(name));
 	switch (sel % 4) {
-	case 0:
-		if (g->ncommits) {
+	case 0: /* a known commit; before there is any, a shape as in case 1 */
+	case 1:
+		if (sel % 4 == 0 && g->ncommits) {
 			n = (size_t)snprintf(buf, sizeof(buf), "%s\n", g->commits[next(g) % (unsigned)g->ncommits]);
 			break;
 		}
-		/* fall through */
-	case 1:
-	{
-		unsigned k = next(g) % (sizeof(shapes) / sizeof(shapes[0]));
+		{
+			unsigned k = next(g) % (sizeof(shapes) / sizeof(shapes[0]));
 
-		n = k == 7 ? 45 : strlen(shapes[k]);
-		memcpy(buf, shapes[k], n);
+			n = k == 7 ? 45 : strlen(shapes[k]);
+			memcpy(buf, shapes[k], n);
+		}
 		break;
-	}
 	case 2: /* junk up to 140 bytes: more than a ref may hold */
 	{
 		size_t avail;
@@ -831,7 +830,7 @@ static const char *temp_root(void)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char *const init[] = { "hub", "hub/models--a--b", "hub/models--a--b/blobs",
-					    "hub/models--a--b/snapshots", "hub/models--a--b/snapshots/" C1,
+					    "hub/models--a--b/snapshots", ("hub/models--a--b/snapshots/" C1),
 					    "hub/models--a--b/refs", "outdir" };
 	const char *tmp = temp_root();
 	char dir[PATH_MAX], cache[PATH_MAX + 8];

@@ -11,7 +11,8 @@
 
 Environment:
     HF_BIN           path of the built `hf` (default <repo>/build/hf)
-    HF_SANITIZE_RUN  =1: run hf with ASan/UBSan options, fail on reports
+    HF_SANITIZE_RUN  =1: run hf with ASan/UBSan options, fail on reports;
+                     =thread: run hf with TSan options (tests/tsan.supp), fail on reports
     HF_TEST_KEEP     =1: keep hub logs and sandboxes (paths printed on stderr)
 """
 
@@ -51,11 +52,15 @@ DEFAULT_TOKENS = testhub.DEFAULT_TOKENS
 INVALID_CREDENTIALS = testhub.INVALID_CREDENTIALS
 token_hash = testhub.token_hash
 
-SANITIZE = os.environ.get("HF_SANITIZE_RUN") == "1"
+SANITIZE = os.environ.get("HF_SANITIZE_RUN") == "1"        # an ASan + UBSan build
+TSAN = os.environ.get("HF_SANITIZE_RUN") == "thread"       # a ThreadSanitizer build
+# The races TSan must not report (each entry says why, or that it goes when fixed).
+TSAN_SUPPRESSIONS = os.path.join(REPO_ROOT, "tests", "tsan.supp")
 KEEP = os.environ.get("HF_TEST_KEEP") == "1"
 SANITIZER_EXIT = 99
 SANITIZER_MARKERS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:",
-                     "AddressSanitizer:DEADLYSIGNAL")
+                     "AddressSanitizer:DEADLYSIGNAL", "WARNING: ThreadSanitizer",
+                     "ERROR: ThreadSanitizer", "ThreadSanitizer:DEADLYSIGNAL")
 
 
 def _fail(testcase, msg):
@@ -442,7 +447,8 @@ class Sandbox:
       .hf_home = home/.cache/huggingface     .token_path = hf_home/token
       .stored_tokens_path = hf_home/stored_tokens   .hub_cache = hf_home/hub
     The child env is PATH, HOME, LANG=C.UTF-8 (+ hub.env() when hub is given,
-    + sanitizer options with HF_SANITIZE_RUN=1) + the sandbox's env + run(env=)."""
+    + sanitizer options with HF_SANITIZE_RUN=1 or =thread) + the sandbox's env
+    + run(env=)."""
 
     def __init__(self, testcase=None, hub=None, env=None):
         self.testcase = testcase
@@ -488,6 +494,11 @@ class Sandbox:
         if SANITIZE:
             e["ASAN_OPTIONS"] = "detect_leaks=1:abort_on_error=0:exitcode=99"
             e["UBSAN_OPTIONS"] = "print_stacktrace=1:halt_on_error=1:exitcode=99"
+        if TSAN:
+            # The first race ends hf with SANITIZER_EXIT (so a report cannot be
+            # lost in a run that the test kills a moment later).
+            e["TSAN_OPTIONS"] = ("halt_on_error=1:exitcode=99:second_deadlock_stack=1:"
+                                 "suppressions=" + TSAN_SUPPRESSIONS)
         e.update(self.extra_env)
         for k, v in (extra or {}).items():
             if v is None:
@@ -510,7 +521,7 @@ class Sandbox:
         return exe, [exe, *[str(a) for a in args]]
 
     def check_sanitizer(self, returncode, stderr_text, what="hf"):
-        if SANITIZE and returncode == SANITIZER_EXIT:
+        if (SANITIZE or TSAN) and returncode == SANITIZER_EXIT:
             _fail(self.testcase, f"{what} exited {SANITIZER_EXIT} (sanitizer report):\n{stderr_text}")
         for m in SANITIZER_MARKERS:
             if m in stderr_text:
