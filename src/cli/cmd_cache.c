@@ -93,7 +93,7 @@ static int scan(hf_client **client, const char *cache_dir, hf_cache_info **info,
 
 	if (cli_client(client, NULL, exit_code))
 		return -1;
-	rc = hf_cache_scan(*client, cache_dir, info);
+	rc = hf_cache_scan(info, *client, cache_dir);
 	if (rc) {
 		*exit_code = cli_fail(*client, rc);
 		return -1;
@@ -641,9 +641,9 @@ static int resolve_target(const hf_cache_info *info, const char *arg, target *t)
 
 		if (tl < sizeof(type)) {
 			snprintf(type, sizeof(type), "%.*s", (int)tl, arg);
-			if (hf_repo_type_parse(type, &t->type) == HF_OK && strchr(slash + 1, '/'))
+			if (hf_repo_type_parse(&t->type, type) == HF_OK && strchr(slash + 1, '/'))
 				arg = slash + 1;
-			else if (hf_repo_type_parse(type, &t->type) == HF_OK && strchr(slash + 1, '/') == NULL) {
+			else if (hf_repo_type_parse(&t->type, type) == HF_OK && strchr(slash + 1, '/') == NULL) {
 				/* "model/gpt2": a type and a one-part id, if cached. */
 				for (i = 0; i < info->nb_repos; i++)
 					if (info->repos[i].repo_type == t->type &&
@@ -679,7 +679,7 @@ static const hf_cached_repo *find_repo(const hf_cache_info *info, const target *
 static int delete_targets(hf_client *client, const char *cache_dir, const hf_cache_info *info,
 			  target *ts, size_t nt, int yes, int dry_run)
 {
-	hf_cache_delete_result total = { 0, 0, 0, 0 };
+	hf_cache_delete_result total = HF_CACHE_DELETE_RESULT_INIT;
 	size_t i, k, plan_len = 0;
 	int exit_code = 0, pass;
 	char size[32], *plan_text = NULL;
@@ -690,14 +690,15 @@ static int delete_targets(hf_client *client, const char *cache_dir, const hf_cac
 
 		if (real && dry_run)
 			break;
-		memset(&total, 0, sizeof(total));
+		hf_cache_delete_result_init(&total, HF_CACHE_DELETE_RESULT_VERSION);
 		/* The plan is printed after its "About to delete" line. */
 		if (!real && !(plan = open_memstream(&plan_text, &plan_len)))
 			return 1;
 		for (i = 0; i < nt; i++) {
 			const char *revs[256];
 			size_t nrev = 0, done_before = 0;
-			hf_cache_delete_result res;
+			hf_cache_delete_result res = HF_CACHE_DELETE_RESULT_INIT;
+			hf_cache_delete_options dopts = HF_CACHE_DELETE_OPTIONS_INIT;
 			int rc;
 
 			for (k = 0; k < i; k++)
@@ -739,8 +740,12 @@ static int delete_targets(hf_client *client, const char *cache_dir, const hf_cac
 						}
 				}
 			}
-			rc = hf_cache_delete(client, cache_dir, ts[i].type, ts[i].repo_id, nrev ? revs : NULL, nrev,
-					     !real, &res);
+			dopts.repo_type = ts[i].type;
+			dopts.revisions = nrev ? revs : NULL;
+			dopts.revision_count = nrev;
+			dopts.cache_dir = cache_dir;
+			dopts.dry_run = !real;
+			rc = hf_cache_delete(&res, client, ts[i].repo_id, &dopts);
 			if (rc) {
 				exit_code = cli_fail(client, rc);
 				goto done;
@@ -777,8 +782,14 @@ done:
 /* A repository folder the scan left out (corrupt) that can still be deleted whole. */
 static int unscanned_on_disk(hf_client *client, const char *cache_dir, const target *t)
 {
-	hf_cache_delete_result res;
-	int rc = hf_cache_delete(client, cache_dir, t->type, t->repo_id, NULL, 0, 1, &res);
+	hf_cache_delete_result res = HF_CACHE_DELETE_RESULT_INIT;
+	hf_cache_delete_options opts = HF_CACHE_DELETE_OPTIONS_INIT;
+	int rc;
+
+	opts.repo_type = t->type;
+	opts.cache_dir = cache_dir;
+	opts.dry_run = 1;
+	rc = hf_cache_delete(&res, client, t->repo_id, &opts);
 
 	return rc == HF_OK || rc == HF_ELOCKED;
 }
@@ -795,7 +806,7 @@ static int resolve_unscanned(hf_client *client, const char *cache_dir, const cha
 	slash = strchr(arg, '/');
 	if (slash && (size_t)(slash - arg) < sizeof(type)) {
 		snprintf(type, sizeof(type), "%.*s", (int)(slash - arg), arg);
-		if (hf_repo_type_parse(type, &t->type) == HF_OK) {
+		if (hf_repo_type_parse(&t->type, type) == HF_OK) {
 			snprintf(t->repo_id, sizeof(t->repo_id), "%s", slash + 1);
 			if (unscanned_on_disk(client, cache_dir, t))
 				return 0;
@@ -884,7 +895,7 @@ static int cache_delete(int argc, char **argv)
 		return rc > 0 ? 0 : CLI_EXIT_USAGE;
 	free(pos);
 	memset(&t, 0, sizeof(t));
-	if (!repo_id || hf_repo_type_parse(repo_type, &t.type) != HF_OK) {
+	if (!repo_id || hf_repo_type_parse(&t.type, repo_type) != HF_OK) {
 		cli_error_line(!repo_id ? "--repo-id is required" : "invalid --repo-type: use model, dataset or space",
 			       "example: hf cache delete --repo-id meta-llama/Llama-3.2-1B");
 		return CLI_EXIT_USAGE;
@@ -917,7 +928,8 @@ static int cache_prune(int argc, char **argv)
 	int yes = 0, dry_run = 0, npos, rc, exit_code = 0;
 	char **pos, size[32];
 	hf_client *client = NULL;
-	hf_cache_delete_result res;
+	hf_cache_delete_result res = HF_CACHE_DELETE_RESULT_INIT;
+	hf_cache_prune_options popts = HF_CACHE_PRUNE_OPTIONS_INIT;
 	cli_opt opts[] = {
 		{ "cache-dir", 0, CLI_OPT_STRING, &cache_dir, "DIR", "Cache directory (default: HF_HUB_CACHE).", 0 },
 		{ "yes", 'y', CLI_OPT_BOOL, &yes, NULL, "Do not ask for confirmation.", 0 },
@@ -936,7 +948,9 @@ static int cache_prune(int argc, char **argv)
 	free(pos);
 	if (cli_client(&client, NULL, &exit_code))
 		return exit_code;
-	rc = hf_cache_prune(client, cache_dir, 1, &res);
+	popts.cache_dir = cache_dir;
+	popts.dry_run = 1;
+	rc = hf_cache_prune(&res, client, &popts);
 	if (rc) {
 		exit_code = cli_fail(client, rc);
 		goto done;
@@ -950,7 +964,8 @@ static int cache_prune(int argc, char **argv)
 	       res.repos_deleted, res.revisions_deleted, size);
 	if (dry_run || !confirm(yes, "Proceed? [y/N]", &exit_code))
 		goto done;
-	rc = hf_cache_prune(client, cache_dir, 0, &res);
+	popts.dry_run = 0;
+	rc = hf_cache_prune(&res, client, &popts);
 	if (rc) {
 		exit_code = cli_fail(client, rc);
 		goto done;
@@ -966,24 +981,28 @@ done:
 /* {"repo_id", "repo_type", "revision", "verified", "mismatches": [{"file", "problem"}], "missing": [...], "extra": [...]} */
 static void print_verify_json(const char *repo_id, hf_repo_type type, const hf_verify_result *r)
 {
-	int kind;
-	size_t i;
+	static const struct {
+		hf_verify_issue_kind kind;
+		const char *key;
+	} lists[] = { { HF_VERIFY_MISMATCH, "mismatches" }, { HF_VERIFY_MISSING, "missing" },
+		      { HF_VERIFY_EXTRA, "extra" } };
+	size_t i, l;
 
 	printf("{\"repo_id\": ");
 	cli_json_string(stdout, repo_id);
 	printf(", \"repo_type\": \"%s\", \"revision\": ", hf_repo_type_name(type));
 	cli_json_string(stdout, r->commit[0] ? r->commit : NULL);
 	printf(", \"verified\": %zu", r->verified);
-	for (kind = 1; kind <= 3; kind++) {
+	for (l = 0; l < sizeof(lists) / sizeof(lists[0]); l++) {
 		int first = 1;
 
-		printf(", \"%s\": [", kind == 1 ? "mismatches" : kind == 2 ? "missing" : "extra");
+		printf(", \"%s\": [", lists[l].key);
 		for (i = 0; i < r->nb_issues; i++) {
-			if (r->issues[i].kind != kind)
+			if (r->issues[i].kind != lists[l].kind)
 				continue;
 			printf("%s", first ? "" : ", ");
 			first = 0;
-			if (kind == 1) {
+			if (lists[l].kind == HF_VERIFY_MISMATCH) {
 				printf("{\"file\": ");
 				cli_json_string(stdout, r->issues[i].file);
 				printf(", \"problem\": ");
@@ -1008,7 +1027,7 @@ static int cache_verify(int argc, char **argv)
 	cli_format fmt;
 	hf_client *client = NULL;
 	hf_verify_result *r = NULL;
-	hf_download_options o = HF_DOWNLOAD_OPTIONS_INIT;
+	hf_cache_verify_options o = HF_CACHE_VERIFY_OPTIONS_INIT;
 	cli_opt opts[] = {
 		{ "repo-type", 0, CLI_OPT_STRING, &repo_type, "TYPE", "model (default), dataset or space.", 0 },
 		{ "revision", 0, CLI_OPT_STRING, &revision, "REV", "Branch, tag or commit (default: main).", 0 },
@@ -1042,7 +1061,7 @@ static int cache_verify(int argc, char **argv)
 		exit_code = CLI_EXIT_USAGE;
 		goto done;
 	}
-	if (repo_type && hf_repo_type_parse(repo_type, &o.repo_type) != HF_OK) {
+	if (repo_type && hf_repo_type_parse(&o.repo_type, repo_type) != HF_OK) {
 		cli_error_line("invalid --repo-type: use model, dataset or space", NULL);
 		exit_code = CLI_EXIT_USAGE;
 		goto done;
@@ -1053,7 +1072,7 @@ static int cache_verify(int argc, char **argv)
 	o.token = token;
 	if (cli_client(&client, NULL, &exit_code))
 		goto done;
-	rc = hf_cache_verify(client, pos[0], &o, &r);
+	rc = hf_cache_verify(&r, client, pos[0], &o);
 	if (rc) {
 		exit_code = cli_fail(client, rc);
 		goto done;
@@ -1063,7 +1082,7 @@ static int cache_verify(int argc, char **argv)
 	for (i = 0; i < r->nb_issues && fmt != CLI_FMT_JSON; i++) {
 		const hf_verify_issue *is = &r->issues[i];
 
-		if (is->kind == 1)
+		if (is->kind == HF_VERIFY_MISMATCH)
 			fprintf(stderr, "Error: %s: %s\n", is->file, is->problem);
 		else
 			cli_warn("%s: %s", is->file, is->problem);

@@ -142,7 +142,7 @@ static int dl_init(dl *d, hf_client *c, const char *repo_id, const hf_download_o
 	d->offline = d->o.offline || c->cfg.offline;
 	/* An explicit token is always sent; a found one unless implicit tokens are off. */
 	if ((d->o.token && *d->o.token) || c->explicit_token || !c->cfg.disable_implicit_token) {
-		rc = hf_token_resolve(c, d->o.token, &d->token, &d->source);
+		rc = hf_token_resolve(&d->token, &d->source, c, d->o.token);
 		if (rc)
 			return rc;
 	}
@@ -1008,8 +1008,8 @@ static int local_file_exists(const dl *d, const char *file)
 	return ok;
 }
 
-int hf_download_file(hf_client *c, const char *repo_id, const char *filename,
-		     const hf_download_options *opts, char **path_out)
+int hf_download_file(char **path_out, hf_client *c, const char *repo_id, const char *filename,
+		     const hf_download_options *opts)
 {
 	const char *why = NULL;
 	file_meta meta;
@@ -1162,8 +1162,8 @@ static int selected(const dl *d, const char *path)
 				d->o.exclude, d->o.exclude ? d->o.exclude_count : 0);
 }
 
-int hf_download_snapshot(hf_client *c, const char *repo_id, const hf_download_options *opts,
-			 char **path_out)
+int hf_download_snapshot(char **path_out, hf_client *c, const char *repo_id,
+			 const hf_download_options *opts)
 {
 	hf__tree tree = { NULL, 0, 0 };
 	job *jobs = NULL;
@@ -1305,8 +1305,8 @@ static int plan_add(hf_plan *p, const char *path, uint64_t size, int sel, int wi
 	return 0;
 }
 
-int hf_download_plan(hf_client *c, const char *repo_id, const char *filename,
-		     const hf_download_options *opts, hf_plan **out)
+int hf_download_plan(hf_plan **out, hf_client *c, const char *repo_id, const char *filename,
+		     const hf_download_options *opts)
 {
 	hf__tree tree = { NULL, 0, 0 };
 	hf_plan *p = NULL;

@@ -104,8 +104,8 @@ static int read_file_candidate(hf_client *c, hf_token_candidate *cand)
 	return oom ? HF_ENOMEM : HF_OK;
 }
 
-int hf_token_candidates(hf_client *c, const char *explicit_token, hf_token_candidate **out,
-			size_t *count)
+int hf_token_candidates(hf_token_candidate **out, size_t *count, hf_client *c,
+			const char *explicit_token)
 {
 	static const struct {
 		const char *name;
@@ -188,8 +188,8 @@ void hf_token_candidates_free(hf_token_candidate *list, size_t count)
 	free(list);
 }
 
-int hf_token_resolve(hf_client *c, const char *explicit_token, char **token_out,
-		     hf_token_source *source_out)
+int hf_token_resolve(char **token_out, hf_token_source *source_out, hf_client *c,
+		     const char *explicit_token)
 {
 	hf_token_candidate *list = NULL, *winner = NULL, *file;
 	size_t i, n = 0;
@@ -201,7 +201,7 @@ int hf_token_resolve(hf_client *c, const char *explicit_token, char **token_out,
 	*token_out = NULL;
 	if (source_out)
 		*source_out = HF_TOKEN_SOURCE_NONE;
-	rc = hf_token_candidates(c, explicit_token, &list, &n);
+	rc = hf_token_candidates(&list, &n, c, explicit_token);
 	if (rc)
 		return rc;
 	for (i = 0; i < n; i++)

@@ -91,7 +91,7 @@ static int cmp_tokens(const void *a, const void *b)
 	return strcmp(((const hf_stored_token *)a)->name, ((const hf_stored_token *)b)->name);
 }
 
-int hf_stored_tokens_load(hf_client *c, hf_stored_tokens **out)
+int hf_stored_tokens_load(hf_stored_tokens **out, hf_client *c)
 {
 	hf__ini ini = HF__INI_INIT;
 	hf_stored_tokens *list;
@@ -230,9 +230,19 @@ int hf_token_switch(hf_client *c, const char *name)
 	return rc;
 }
 
-int hf_token_logout(hf_client *c, const char *name, hf_logout_result *result)
+int hf_logout_result_init(hf_logout_result *result, unsigned int version)
 {
-	hf_logout_result res = { 0, 0, 0 };
+	hf_logout_result def = HF_LOGOUT_RESULT_INIT;
+
+	if (!result || version != HF_LOGOUT_RESULT_VERSION)
+		return HF_EINVAL;
+	*result = def;
+	return HF_OK;
+}
+
+int hf_token_logout(hf_logout_result *result, hf_client *c, const char *name)
+{
+	hf_logout_result res = HF_LOGOUT_RESULT_INIT;
 	hf__ini ini = HF__INI_INIT;
 	char *active = NULL;
 	struct stat st;
@@ -241,6 +251,9 @@ int hf_token_logout(hf_client *c, const char *name, hf_logout_result *result)
 	if (!c)
 		return HF_EINVAL;
 	hf__error_clear(c);
+	if (result && result->version != HF_LOGOUT_RESULT_VERSION)
+		return hf__error_set(c, HF_EINVAL, NULL, "hf_logout_result version %u is not supported",
+				     result->version);
 	rc = hf__token_read_file(c, &active);
 	if (rc)
 		active = NULL; /* An unreadable token file is still removed below. */
