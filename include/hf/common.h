@@ -19,9 +19,10 @@
  *   the last failure are kept on the client: hf_client_error().
  * - Threads: a client is used by one thread at a time; separate clients
  *   may be used at once from separate threads. Functions that take no
- *   client (this header, errors.h, hf_token_mask(), hf_dotenv_read(), the
- *   *_free functions of objects the caller owns) may be called from any
- *   thread.
+ *   client (this header, errors.h, hf_token_mask(), hf_dotenv_read(),
+ *   hf_repo_type_name(), hf_repo_type_parse(), the hf_..._init functions,
+ *   the *_free functions of objects the caller owns) may be called from
+ *   any thread.
  * - Versions: "@since X.Y" is the first libhf release with the symbol.
  * - How public structs may change, one rule per kind:
  *   1. Structs the caller allocates and the library reads or fills
@@ -88,7 +89,8 @@ HF_EXTERN(void) hf_free_secret(char *secret);
 /**
  * A list of strings owned by the list. Release with hf_strlist_dispose().
  * The struct itself is the caller's (often embedded in a result struct,
- * then released with that result).
+ * then released with that result). A plain container: its layout is fixed
+ * (rule 3 above).
  * @since 0.1
  */
 typedef struct hf_strlist {

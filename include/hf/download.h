@@ -49,6 +49,7 @@ HF_EXTERN(int) hf_repo_type_parse(hf_repo_type *out, const char *name);
 /**
  * Progress of a download, passed to ::hf_progress_cb. Owned by the
  * library and valid during the callback only (copy @p file to keep it).
+ * May gain fields at the end (common.h, rule 2).
  * @since 0.1
  */
 typedef struct hf_progress {
