@@ -6,13 +6,16 @@
  *   is used. Its parse is inline in resolve_commit_online() (download.c,
  *   static); the same calls are made here: json_loadb(body, 0) then
  *   hf__is_commit_hash() of the "sha" string;
- * - an error reply (hf__hub_error, hub_error.c): the status, the
- *   X-Error-Message header and the JSON body's "error" string become the
- *   client's error message, which the CLI prints on one line of a terminal.
+ * - an error reply (hf__hub_describe, hub_error.c): the status, the
+ *   X-Error-Code and X-Error-Message headers and the JSON body's "error"
+ *   string become the client's error message, which the CLI prints on one
+ *   line of a terminal.
  *
- * Input: byte 0 picks the status, byte 1 the token source and whether an
- * X-Error-Message header is present; with the header, its value runs up to
- * the first '\n'. The rest is the body.
+ * Input: byte 0 picks the status (low 4 bits) and the X-Error-Code (high
+ * bits); byte 1 the token source, whether the request was about a
+ * repository (and a file's bytes) and whether an X-Error-Message header is
+ * present; with the header, its value runs up to the first '\n'. The rest
+ * is the body.
  *
  * Oracles: an accepted sha is 40 lower-case hex; an error reply always
  * maps to an error code, and the message is one line of well-formed UTF-8
@@ -21,6 +24,7 @@
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -99,48 +103,57 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static const long statuses[] = { 200, 400, 401, 403, 404, 409, 410, 416, 429, 500, 502, 503, 504, 307, 0, 999 };
 	static const hf_token_source sources[] = { HF_TOKEN_SOURCE_NONE, HF_TOKEN_SOURCE_EXPLICIT,
 						   HF_TOKEN_SOURCE_HF_TOKEN, HF_TOKEN_SOURCE_FILE };
-	hf__xfer x = HF__XFER_INIT;
+	static const char *const codes[] = { NULL, "RepoNotFound", "RevisionNotFound", "EntryNotFound",
+					     "GatedRepo", "Other\x1b[31m" };
 	hf_client *c = fuzz_client();
+	hf__hub_subject subject;
+	hf__failure f;
 	const hf_error *e;
 	const char *rest;
+	char *message = NULL;
 	size_t len;
+	long status;
 	int rc;
 
 	if (size < 2)
 		return 0;
-	x.status = statuses[data[0] % (sizeof(statuses) / sizeof(statuses[0]))];
+	status = statuses[data[0] % (sizeof(statuses) / sizeof(statuses[0]))];
 	rest = (const char *)data + 2;
 	len = size - 2;
 	if (data[1] & 0x10) {
 		const char *nl = memchr(rest, '\n', len);
 		size_t n = nl ? (size_t)(nl - rest) : len;
 
-		x.error_message = malloc(n + 1);
-		if (!x.error_message)
+		message = malloc(n + 1);
+		if (!message)
 			return 0;
-		memcpy(x.error_message, rest, n);
-		x.error_message[n] = '\0';
+		memcpy(message, rest, n);
+		message[n] = '\0';
 		rest += nl ? n + 1 : n;
 		len -= nl ? n + 1 : n;
 	}
-	/* The body as the transport keeps it: an hf__buf (NUL-terminated). */
-	if (len && hf__buf_append(&x.body, rest, len) < 0) {
-		free(x.error_message);
-		return 0;
-	}
 	revision_answer(rest, len);
 
-	x.request_id = (char *)"Root=1-fuzz";
-	rc = hf__hub_error(c, &x, "https://huggingface.co/api/models/a/b/revision/main",
-			   sources[data[1] % 4]);
+	subject = hf__hub_subject_plain(c, data[1] % 4 != 0, sources[data[1] % 4]);
+	if (data[1] & 0x20) {
+		/* About a repository (and a file's bytes), as the download's requests are. */
+		subject.repo_type = "model";
+		subject.repo_id = "a/b";
+		subject.revision = "main";
+		subject.file = "x.bin";
+		subject.file_bytes = (data[1] & 0x40) != 0;
+	}
+	hf__hub_describe(&subject, status, codes[(data[0] >> 4) % 6], message, rest, len, &f);
+	snprintf(f.request_id, sizeof(f.request_id), "Root=1-fuzz");
+	rc = hf__failure_report(c, &f, "https://huggingface.co/api/models/a/b/revision/main");
 	e = hf_client_error(c);
 	if (rc == HF_OK || e->code != rc || !e->message)
 		abort();
 	check_line(e->message);
 	if (e->hint)
 		check_line(e->hint);
-	x.request_id = NULL;
-	free(x.error_message);
-	hf__buf_dispose(&x.body);
+	if (e->hub_code)
+		check_line(e->hub_code);
+	free(message);
 	return 0;
 }

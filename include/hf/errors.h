@@ -65,6 +65,28 @@ HF_EXTERN(const char *) hf_error_name(int code);
 HF_EXTERN(int) hf_exit_code(int code);
 
 /**
+ * What the user can do about a failure: the library's hints say it in
+ * words without naming any program's commands, so that a program can put
+ * its own (the `hf` command prints its `hf auth login` and so on).
+ * Values are API: only appended. @since 0.1
+ */
+typedef enum hf_remedy {
+	HF_REMEDY_NONE = 0,       /**< nothing in particular, or see the hint */
+	HF_REMEDY_LOGIN,          /**< no token was sent: log in (or set HF_TOKEN) */
+	HF_REMEDY_NEW_TOKEN,      /**< the saved token is bad: log in again with a new one */
+	HF_REMEDY_FIX_ENV_TOKEN,  /**< the token of an environment variable is bad: change or unset it */
+	HF_REMEDY_REQUEST_ACCESS, /**< gated: request access on the repository's page */
+	HF_REMEDY_AWAIT_APPROVAL, /**< gated: access was requested and is not granted yet */
+	HF_REMEDY_RETRY_LATER,    /**< the Hub is busy or failing: try again later */
+	HF_REMEDY_GO_ONLINE,      /**< offline mode and not in the cache: run once online */
+	HF_REMEDY_FREE_SPACE,     /**< the disk is full: free space (e.g. clean the cache) */
+	HF_REMEDY_RESUME,         /**< interrupted: the same call again resumes it */
+	HF_REMEDY_LIST_CACHE,     /**< not in the cache: list what is cached */
+	HF_REMEDY_DOWNLOAD_FIRST, /**< not in the cache: download it first */
+	HF_REMEDY_LIST_TOKENS     /**< no such stored token: list the stored tokens */
+} hf_remedy;
+
+/**
  * Details of the last failed call on a client (hf_client_error()). Owned
  * by the client, valid until the next call on that client or
  * hf_client_free(): copy what must outlive it. Never contains a token.
@@ -80,6 +102,8 @@ typedef struct hf_error {
 	const char *hint;    /**< what to do about it, or NULL */
 	const char *url;     /**< the URL involved, or NULL */
 	const char *request_id; /**< the Hub's request id, or NULL */
+	int remedy;          /**< an ::hf_remedy @since 0.1 */
+	const char *hub_code; /**< the Hub's X-Error-Code ("GatedRepo"...), or NULL @since 0.1 */
 } hf_error;
 
 HF_END_DECL

@@ -62,7 +62,12 @@ int cli_format_resolve(const char *format, int json, int quiet, cli_format *out)
 const char *cli_ok_mark(void);
 /* Print "Error: <msg>" and, unless quiet, "Hint: <hint>" to stderr. */
 void cli_error_line(const char *msg, const char *hint);
-/* Print the client's last error; returns the exit code for it. */
+/* The command of this program for an hf_remedy, or NULL. */
+const char *cli_remedy_command(int remedy);
+/*
+ * Print the client's last error, its hint followed by the command that
+ * carries it out (cli_remedy_command); returns the exit code for it.
+ */
 int cli_fail(hf_client *client, int rc);
 /* The official short size: "2.7M". */
 void cli_short_size(char *out, size_t len, double num);

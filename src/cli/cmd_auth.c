@@ -1,7 +1,8 @@
 /*
- * hf auth login|logout|whoami|status|list|switch|token, with the guide's
- * prompts and output lines (guide-contract.md) and the official flags
- * (hub-protocol.md §2). Tokens are shown only masked, except by
+ * hf auth login|logout|whoami|status|list|switch|token, with the prompts
+ * and output lines shown in README.md ("Logging in") and docs/cli.md, and
+ * the official client's flags; token handling is in
+ * docs/internals/tokens.md. Tokens are shown only masked, except by
  * `hf auth token`.
  */
 #include <stdlib.h>
@@ -58,9 +59,9 @@ static int add_git_credential(hf_client *client, const char *token)
 }
 
 /*
- * Clean a token in place as the resolver does (hub-protocol.md §1.2): drop
- * every CR and LF, then strip surrounding white space, so a pasted or piped
- * "hf_x\r\n" is saved as "hf_x".
+ * Clean a token in place as the resolver does (docs/internals/tokens.md):
+ * drop every CR and LF, then strip surrounding white space, so a pasted or
+ * piped "hf_x\r\n" is saved as "hf_x".
  */
 static void clean_token(char *token)
 {

@@ -1,5 +1,5 @@
 /*
- * hf cache info | ls | rm | delete | prune | verify (hub-protocol.md §6),
+ * hf cache info | ls | rm | delete | prune | verify (docs/cache.md),
  * and the legacy huggingface-cli scan-cache.
  */
 #include <ctype.h>
@@ -120,7 +120,7 @@ static void print_footer_notes(const hf_cache_info *info, int show_warnings)
 	}
 }
 
-/* ---- hf cache info (the guide's command) ---- */
+/* ---- hf cache info (docs/cache.md, "Where it is") ---- */
 
 static int cache_info(int argc, char **argv)
 {
@@ -870,7 +870,7 @@ done:
 	return exit_code;
 }
 
-/* The guide's `hf cache delete --repo-id ID`. */
+/* `hf cache delete --repo-id ID` (docs/cache.md, "Deleting"). */
 static int cache_delete(int argc, char **argv)
 {
 	const char *cache_dir = NULL, *repo_id = NULL, *repo_type = "model";

@@ -1,5 +1,6 @@
 /*
- * hf download REPO_ID [FILENAMES]... (hub-protocol.md §5.5): one file
+ * hf download REPO_ID [FILENAMES]... (README.md "Downloading"; the engine
+ * is described in docs/internals/download.md): one file
  * through hf_download_file(), anything else through
  * hf_download_snapshot(). Progress goes to standard error on a terminal;
  * the path goes to standard output.

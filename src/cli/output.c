@@ -62,14 +62,42 @@ void cli_error_line(const char *msg, const char *hint)
 		fprintf(stderr, "Hint: %s\n", hint);
 }
 
+const char *cli_remedy_command(int remedy)
+{
+	switch (remedy) {
+	case HF_REMEDY_LOGIN:
+		return "hf auth login";
+	case HF_REMEDY_NEW_TOKEN:
+		return "hf auth login --force";
+	case HF_REMEDY_FREE_SPACE:
+		return "hf cache prune, hf cache rm";
+	case HF_REMEDY_LIST_CACHE:
+		return "hf cache ls";
+	case HF_REMEDY_DOWNLOAD_FIRST:
+		return "hf download";
+	case HF_REMEDY_LIST_TOKENS:
+		return "hf auth list";
+	default:
+		return NULL;
+	}
+}
+
 int cli_fail(hf_client *client, int rc)
 {
 	const hf_error *e = hf_client_error(client);
 
-	if (e && e->code == rc)
-		cli_error_line(e->message, e->hint);
-	else
+	if (e && e->code == rc) {
+		/* The library's hint says what to do; this command says with what. */
+		const char *cmd = cli_remedy_command(e->remedy);
+		char *hint = NULL;
+
+		if (e->hint && cmd && asprintf(&hint, "%s (%s)", e->hint, cmd) < 0)
+			hint = NULL;
+		cli_error_line(e->message, hint ? hint : e->hint ? e->hint : cmd);
+		free(hint);
+	} else {
 		cli_error_line(hf_strerror(rc), NULL);
+	}
 	return hf_exit_code(rc);
 }
 

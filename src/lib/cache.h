@@ -1,5 +1,5 @@
 /*
- * The cache layout shared with the official client (hub-protocol.md §4):
+ * The cache layout shared with the official client (docs/internals/cache.md):
  * <root>/<type>s--<org>--<name>/{blobs,refs,snapshots,.no_exist,trees}.
  * Every remote-supplied name is validated before it reaches these.
  */

@@ -26,7 +26,7 @@
 char *hf__cache_root(hf_client *c, const char *cache_dir)
 {
 	if (cache_dir && *cache_dir) {
-		char *expanded = hf__expand_path(cache_dir, c->getenv_fn, c->getenv_payload);
+		char *expanded = hf__expand_path(cache_dir, c->env.fn, c->env.payload);
 		char *abs = expanded ? hf__absolute_path(expanded) : NULL;
 
 		free(expanded);

@@ -92,10 +92,6 @@ char *hf__absolute_path(const char *path)
 	return hf__path_join(cwd, path);
 }
 
-static const char *env(hf_client *c, const char *name)
-{
-	return hf__getenv(c, name);
-}
 
 /*
  * Check an endpoint, http(s)://host[:port][/path]: `url` as given (for the
@@ -132,9 +128,9 @@ static int check_endpoint(const char *url, const char *source, char *errbuf, siz
 	return HF_OK;
 }
 
-static int set_timeout(hf_client *c, const char *name, long *out, char *errbuf, size_t errlen)
+static int set_timeout(const hf__env *e, const char *name, long *out, char *errbuf, size_t errlen)
 {
-	const char *v = env(c, name);
+	const char *v = hf__env_get(e, name);
 
 	if (!v || !*v) {
 		*out = 10;
@@ -148,10 +144,10 @@ static int set_timeout(hf_client *c, const char *name, long *out, char *errbuf, 
 }
 
 /* Pick the first set variable of names; returns its value and name. */
-static const char *first_env(hf_client *c, const char *const *names, const char **which)
+static const char *first_env(const hf__env *e, const char *const *names, const char **which)
 {
 	for (; *names; names++) {
-		const char *v = hf__getenv_nonempty(c, *names);
+		const char *v = hf__env_nonempty(e, *names);
 
 		if (v) {
 			*which = *names;
@@ -161,12 +157,13 @@ static const char *first_env(hf_client *c, const char *const *names, const char 
 	return NULL;
 }
 
-static char *expand(hf_client *c, const char *p)
+static char *expand(const hf__env *e, const char *p)
 {
-	return hf__expand_path(p, (hf__getenv_fn)c->getenv_fn, c->getenv_payload);
+	return hf__expand_path(p, e->fn, e->payload);
 }
 
-int hf__config_load(hf_client *c, const hf_client_options *opts, char *errbuf, size_t errlen)
+int hf__settings_load(hf__settings *c, const hf__env *e, const hf_client_options *opts,
+		      char *errbuf, size_t errlen)
 {
 	static const char *const cache_vars[] = { "HF_HUB_CACHE", "HUGGINGFACE_HUB_CACHE", NULL };
 	static const char *const assets_vars[] = { "HF_ASSETS_CACHE", "HUGGINGFACE_ASSETS_CACHE", NULL };
@@ -180,7 +177,7 @@ int hf__config_load(hf_client *c, const hf_client_options *opts, char *errbuf, s
 	if (opts && opts->endpoint && *opts->endpoint) {
 		v = opts->endpoint;
 		cfg->endpoint_source = "option";
-	} else if ((v = hf__getenv_nonempty(c, "HF_ENDPOINT"))) {
+	} else if ((v = hf__env_nonempty(e, "HF_ENDPOINT"))) {
 		cfg->endpoint_source = "HF_ENDPOINT";
 	} else {
 		v = HF__DEFAULT_ENDPOINT;
@@ -200,19 +197,19 @@ int hf__config_load(hf_client *c, const hf_client_options *opts, char *errbuf, s
 
 	/* HF_HOME: option > $HF_HOME > $XDG_CACHE_HOME/huggingface > ~/.cache/huggingface. */
 	if (opts && opts->hf_home && *opts->hf_home) {
-		c->hf_home = expand(c, opts->hf_home);
+		c->hf_home = expand(e, opts->hf_home);
 		cfg->hf_home_source = "option";
-	} else if ((v = hf__getenv_nonempty(c, "HF_HOME"))) {
-		c->hf_home = expand(c, v);
+	} else if ((v = hf__env_nonempty(e, "HF_HOME"))) {
+		c->hf_home = expand(e, v);
 		cfg->hf_home_source = "HF_HOME";
-	} else if ((v = env(c, "XDG_CACHE_HOME"))) {
+	} else if ((v = hf__env_get(e, "XDG_CACHE_HOME"))) {
 		/* An empty XDG_CACHE_HOME gives a relative "huggingface", as upstream. */
 		tmp = *v ? hf__path_join(v, "huggingface") : hf__strdup("huggingface");
-		c->hf_home = tmp ? expand(c, tmp) : NULL;
+		c->hf_home = tmp ? expand(e, tmp) : NULL;
 		free(tmp);
 		cfg->hf_home_source = "XDG_CACHE_HOME";
 	} else {
-		c->hf_home = expand(c, "~/.cache/huggingface");
+		c->hf_home = expand(e, "~/.cache/huggingface");
 		cfg->hf_home_source = "default";
 	}
 	if (!c->hf_home)
@@ -220,10 +217,10 @@ int hf__config_load(hf_client *c, const hf_client_options *opts, char *errbuf, s
 
 	/* Hub cache, made absolute. */
 	if (opts && opts->cache_dir && *opts->cache_dir) {
-		tmp = expand(c, opts->cache_dir);
+		tmp = expand(e, opts->cache_dir);
 		cfg->hub_cache_source = "option";
-	} else if ((v = first_env(c, cache_vars, &which))) {
-		tmp = expand(c, v);
+	} else if ((v = first_env(e, cache_vars, &which))) {
+		tmp = expand(e, v);
 		cfg->hub_cache_source = which;
 	} else {
 		tmp = hf__path_join(c->hf_home, "hub");
@@ -232,8 +229,8 @@ int hf__config_load(hf_client *c, const hf_client_options *opts, char *errbuf, s
 	c->hub_cache = hf__absolute_path(tmp);
 	free(tmp);
 
-	if ((v = first_env(c, assets_vars, &which)))
-		tmp = expand(c, v);
+	if ((v = first_env(e, assets_vars, &which)))
+		tmp = expand(e, v);
 	else
 		tmp = hf__path_join(c->hf_home, "assets");
 	c->assets_cache = hf__absolute_path(tmp);
@@ -241,10 +238,10 @@ int hf__config_load(hf_client *c, const hf_client_options *opts, char *errbuf, s
 
 	/* Token file; stored_tokens always sits beside it. */
 	if (opts && opts->token_path && *opts->token_path) {
-		c->token_path = expand(c, opts->token_path);
+		c->token_path = expand(e, opts->token_path);
 		cfg->token_path_source = "option";
-	} else if ((v = hf__getenv_nonempty(c, "HF_TOKEN_PATH"))) {
-		c->token_path = expand(c, v);
+	} else if ((v = hf__env_nonempty(e, "HF_TOKEN_PATH"))) {
+		c->token_path = expand(e, v);
 		cfg->token_path_source = "HF_TOKEN_PATH";
 	} else {
 		c->token_path = hf__path_join(c->hf_home, "token");
@@ -259,31 +256,31 @@ int hf__config_load(hf_client *c, const hf_client_options *opts, char *errbuf, s
 		return HF_ENOMEM;
 
 	/* TLS trust: a named bundle, else the system's. */
-	if ((v = first_env(c, ca_vars, &which))) {
-		c->ca_bundle = expand(c, v);
+	if ((v = first_env(e, ca_vars, &which))) {
+		c->ca_bundle = expand(e, v);
 		cfg->ca_bundle_source = which;
 		if (!c->ca_bundle)
 			return HF_ENOMEM;
 	}
-	if ((v = hf__getenv_nonempty(c, "SSL_CERT_DIR"))) {
-		c->ca_path = expand(c, v);
+	if ((v = hf__env_nonempty(e, "SSL_CERT_DIR"))) {
+		c->ca_path = expand(e, v);
 		if (!c->ca_path)
 			return HF_ENOMEM;
 	}
 
-	cfg->offline = hf__parse_bool(env(c, "HF_HUB_OFFLINE")) ||
-		       hf__parse_bool(env(c, "TRANSFORMERS_OFFLINE"));
-	cfg->disable_implicit_token = hf__parse_bool(env(c, "HF_HUB_DISABLE_IMPLICIT_TOKEN"));
-	cfg->disable_telemetry = hf__parse_bool(env(c, "HF_HUB_DISABLE_TELEMETRY")) ||
-				 hf__parse_bool(env(c, "DISABLE_TELEMETRY")) ||
-				 hf__parse_bool(env(c, "DO_NOT_TRACK"));
-	v = env(c, "HF_HUB_DISABLE_PROGRESS_BARS");
+	cfg->offline = hf__parse_bool(hf__env_get(e, "HF_HUB_OFFLINE")) ||
+		       hf__parse_bool(hf__env_get(e, "TRANSFORMERS_OFFLINE"));
+	cfg->disable_implicit_token = hf__parse_bool(hf__env_get(e, "HF_HUB_DISABLE_IMPLICIT_TOKEN"));
+	cfg->disable_telemetry = hf__parse_bool(hf__env_get(e, "HF_HUB_DISABLE_TELEMETRY")) ||
+				 hf__parse_bool(hf__env_get(e, "DISABLE_TELEMETRY")) ||
+				 hf__parse_bool(hf__env_get(e, "DO_NOT_TRACK"));
+	v = hf__env_get(e, "HF_HUB_DISABLE_PROGRESS_BARS");
 	cfg->disable_progress_bars = v ? hf__parse_bool(v) : -1;
-	cfg->no_color = hf__getenv_nonempty(c, "NO_COLOR") != NULL;
-	cfg->debug = hf__parse_bool(env(c, "HF_DEBUG"));
-	rc = set_timeout(c, "HF_HUB_ETAG_TIMEOUT", &cfg->etag_timeout, errbuf, errlen);
+	cfg->no_color = hf__env_nonempty(e, "NO_COLOR") != NULL;
+	cfg->debug = hf__parse_bool(hf__env_get(e, "HF_DEBUG"));
+	rc = set_timeout(e, "HF_HUB_ETAG_TIMEOUT", &cfg->etag_timeout, errbuf, errlen);
 	if (!rc)
-		rc = set_timeout(c, "HF_HUB_DOWNLOAD_TIMEOUT", &cfg->download_timeout, errbuf, errlen);
+		rc = set_timeout(e, "HF_HUB_DOWNLOAD_TIMEOUT", &cfg->download_timeout, errbuf, errlen);
 	if (rc)
 		return rc;
 
@@ -295,5 +292,24 @@ int hf__config_load(hf_client *c, const hf_client_options *opts, char *errbuf, s
 	cfg->stored_tokens_path = c->stored_tokens_path;
 	cfg->ca_bundle = c->ca_bundle;
 	cfg->ca_path = c->ca_path;
+	if ((v = hf__env_nonempty(e, "HF_HUB_USER_AGENT_ORIGIN"))) {
+		c->ua_origin = hf__strdup(v);
+		if (!c->ua_origin)
+			return HF_ENOMEM;
+	}
 	return HF_OK;
+}
+
+void hf__settings_dispose(hf__settings *s)
+{
+	free(s->endpoint);
+	free(s->hf_home);
+	free(s->hub_cache);
+	free(s->assets_cache);
+	free(s->token_path);
+	free(s->stored_tokens_path);
+	free(s->ca_bundle);
+	free(s->ca_path);
+	free(s->ua_origin);
+	memset(s, 0, sizeof(*s));
 }

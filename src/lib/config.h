@@ -1,12 +1,23 @@
-/* Configuration from options and the environment (hub-protocol.md §1.3, §8). */
+/*
+ * Configuration from options and the environment, read once per client
+ * (docs/internals/configuration.md). Knows nothing of the client: it fills
+ * an hf__settings, which the client embeds.
+ */
 #ifndef HF_CONFIG_H
 #define HF_CONFIG_H
 
 #include <stddef.h>
 
-#include "client_int.h"
+#include "hf/client.h"
+#include "env.h"
 
-typedef const char *(*hf__getenv_fn)(const char *name, void *payload);
+/* The resolved configuration and the strings it owns. */
+typedef struct hf__settings {
+	hf_config cfg; /* the public view: its strings point at the fields below */
+	char *endpoint, *hf_home, *hub_cache, *assets_cache, *token_path,
+		*stored_tokens_path, *ca_bundle, *ca_path;
+	char *ua_origin; /* HF_HUB_USER_AGENT_ORIGIN, or NULL */
+} hf__settings;
 
 /*
  * Expand a leading "~" (with $HOME) and $NAME / ${NAME} (unknown names are
@@ -18,9 +29,12 @@ char *hf__expand_path(const char *path, hf__getenv_fn lookup, void *payload);
 char *hf__absolute_path(const char *path);
 
 /*
- * Fill c->cfg and the strings behind it. Returns HF_OK, HF_ENOMEM or
- * HF_EINVAL with a one-line message in errbuf.
+ * Fill s from opts (may be NULL) and the environment. Returns HF_OK,
+ * HF_ENOMEM or HF_EINVAL with a one-line message in errbuf. On failure s
+ * may be partly filled: hf__settings_dispose() it either way.
  */
-int hf__config_load(hf_client *c, const hf_client_options *opts, char *errbuf, size_t errlen);
+int hf__settings_load(hf__settings *s, const hf__env *env, const hf_client_options *opts,
+		      char *errbuf, size_t errlen);
+void hf__settings_dispose(hf__settings *s);
 
 #endif

@@ -7,11 +7,13 @@
 #include "util.h"
 
 /*
- * A transcription of python-dotenv's parser (dotenv/parser.py): each
- * helper below stands for one of its regular expressions and, like
- * Reader.read_regex(), moves the position only when it matches. After a
+ * The statement grammar of python-dotenv's dotenv/parser.py (checked
+ * against release 1.2.2): each helper below stands for one of its regular
+ * expressions and moves the position only when it matches. After a
  * failure the rest of the physical line is skipped from where the failing
- * piece started, exactly as parse_binding() does.
+ * piece started, as upstream does. Expansion (expand()) follows POSIX
+ * shell rules rather than python-dotenv's; the differences, and how they
+ * were checked, are in docs/internals/dotenv-ini.md.
  *
  * It stays linear on hostile input: a quote search that succeeds moves the
  * position past what it read, and one that fails proves that no later

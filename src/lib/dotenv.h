@@ -1,19 +1,26 @@
 /*
- * The .env format as python-dotenv reads it (`hf --env-file PATH`).
+ * The .env parser behind `hf --env-file PATH` and hf_dotenv_read().
  *
+ * Statements follow the grammar of python-dotenv's parser (checked
+ * against python-dotenv 1.2.2, whose parser is unchanged since 1.0.0):
  * - blank lines and lines starting with '#' are skipped;
  * - an optional "export " prefix;
- * - KEY=VALUE, white space around KEY and '=' ignored; a line with no
- *   '=' ("KEY") is ignored;
- * - single-quoted values are literal, \' and \\ escapes only;
- * - double-quoted values process \n \r \t \\ \" \' escapes and may span
- *   lines;
- * - unquoted values end at " #" (a comment) and are stripped;
- * - ${NAME} in unquoted and double-quoted values expands to an earlier
- *   key of the file, else the environment lookup, else "" (${NAME:-def}
- *   gives def when unset or empty).
- * - a malformed line (unterminated quote, bad key) is skipped, as
- *   python-dotenv does with a warning; its 1-based number is reported.
+ * - KEY=VALUE, white space around KEY and after '=' ignored; a line with
+ *   no '=' ("KEY") is ignored;
+ * - single-quoted values are literal but for the \' and \\ escapes;
+ * - double-quoted values decode \\ \' \" \a \b \f \n \r \t \v and may
+ *   span lines;
+ * - unquoted values end at a '#' that follows white space, and are
+ *   stripped;
+ * - a malformed statement (unterminated quote, empty key, junk after a
+ *   value) is skipped, and its first line (1-based) goes to the warning
+ *   callback.
+ * ${NAME} and ${NAME:-default} follow POSIX shell rules instead: not in
+ * single quotes, an earlier key of the file before the environment
+ * lookup, ":-" taking an empty value as unset. "KEY= #x" is an empty
+ * value, and a leading UTF-8 byte order mark is dropped. Each difference
+ * from python-dotenv, and the versions checked, are listed in
+ * docs/internals/dotenv-ini.md.
  */
 #ifndef HF__DOTENV_PARSER_H
 #define HF__DOTENV_PARSER_H

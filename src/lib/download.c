@@ -6,6 +6,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,7 +65,7 @@ typedef struct dl {
 	pthread_mutex_t mu;
 	hf_progress prog;
 	uint64_t last_ms;
-	volatile int cancel;
+	atomic_int cancel;          /* set by the progress callback, read by every worker */
 } dl;
 
 static const char *type_word(const dl *d)
@@ -98,7 +100,7 @@ static void progress_emit(dl *d, const char *file, uint64_t file_done, uint64_t 
 		d->prog.file_done = file_done;
 		d->prog.file_total = file_total;
 		if (d->o.progress(&d->prog, d->o.progress_payload))
-			d->cancel = 1;
+			atomic_store(&d->cancel, 1);
 	}
 	pthread_mutex_unlock(&d->mu);
 }
@@ -160,112 +162,45 @@ static void dl_dispose(dl *d)
 	pthread_mutex_destroy(&d->mu);
 }
 
-/* ---- errors in the guide's words ---- */
+/* ---- requests and their errors ---- */
 
-static int gated_error(dl *d, long status, const char *server_msg)
+/* What this call's requests are about, for hub_error.c's words. */
+static hf__hub_subject subject_of(const dl *d, const char *file)
 {
-	char hint[512];
-	const char *ep = d->c->cfg.endpoint;
+	hf__hub_subject s = hf__hub_subject_plain(d->c, d->token != NULL, d->source);
 
-	if (server_msg && (strstr(server_msg, "pending") || strstr(server_msg, "awaiting"))) {
-		snprintf(hint, sizeof(hint),
-			 "the repository's authors must approve it; check %s/%s for the green check "
-			 "mark, then retry", ep, d->repo_id);
-		return hf__error_set(d->c, HF_EGATED, hint,
-				     "your request to access %s '%s' is awaiting approval",
-				     type_word(d), d->repo_id);
-	}
-	if (status == 401 || !d->token) {
-		snprintf(hint, sizeof(hint),
-			 "go to %s/%s, click \"Request access\" and accept the license, then log in "
-			 "with 'hf auth login' (or set HF_TOKEN) and retry", ep, d->repo_id);
-		return hf__error_set(d->c, HF_EGATED, hint,
-				     "access to %s '%s' requires gating: log in with an account that "
-				     "has been granted access", type_word(d), d->repo_id);
-	}
-	snprintf(hint, sizeof(hint),
-		 "go to %s/%s, click \"Request access\", fill in the form and wait for approval "
-		 "(\"You have been granted access\"), then retry", ep, d->repo_id);
-	return hf__error_set(d->c, HF_EGATED, hint,
-			     "access to %s '%s' requires gating: the token from %s has not been "
-			     "granted access", type_word(d), d->repo_id, hf_token_source_name(d->source));
+	s.repo_type = type_word(d);
+	s.repo_id = d->repo_id;
+	s.revision = d->revision;
+	s.file = file;
+	return s;
 }
 
-/* Map a Hub error (resolve, revision or tree call) to the guide's messages. */
-static int repo_error(dl *d, long status, const char *error_code, const char *server_msg,
-		      const char *file, const char *url, const char *request_id)
+/* A Hub refusal (revision, tree or resolve call) in the guide's words. */
+static int repo_error(dl *d, const hf__response *rs, const char *file, const char *url)
 {
-	const char *code = error_code ? error_code : "";
-	const char *msg = server_msg ? server_msg : "";
-	char hint[512];
-	int rc;
+	hf__hub_subject s = subject_of(d, file);
 
-	if (strcmp(code, "RevisionNotFound") == 0) {
-		rc = hf__error_set(d->c, HF_ENOTFOUND, "check the branch, tag or commit name",
-				   "revision '%s' not found in %s '%s'", d->revision, type_word(d),
-				   d->repo_id);
-	} else if (strcmp(code, "EntryNotFound") == 0) {
-		rc = hf__error_set(d->c, HF_ENOTFOUND, "check the file name and its folder",
-				   "file '%s' not found in %s '%s' at revision '%s'", file ? file : "",
-				   type_word(d), d->repo_id, d->revision);
-	} else if (strcmp(code, "GatedRepo") == 0) {
-		rc = gated_error(d, status, msg);
-	} else if (status == 401 && d->token &&
-		   strcmp(msg, "Invalid credentials in Authorization header") == 0) {
-		hf__invalid_token_hint(hint, sizeof(hint), d->source, d->c->cfg.endpoint);
-		rc = hf__error_set(d->c, HF_EAUTH, hint, "invalid token (from %s): the Hub answered 401",
-				   hf_token_source_name(d->source));
-	} else if (strcmp(code, "RepoNotFound") == 0 || status == 401 || status == 404) {
-		rc = hf__error_set(d->c, HF_ENOTFOUND,
-				   d->token ? "check the name and the repository type (--repo-type); the "
-					      "token must be allowed to read it if it is private or gated"
-					    : "check the name and the repository type (--repo-type); a "
-					      "private or gated repository needs 'hf auth login' first",
-				   "repository '%s' not found (%s)", d->repo_id, type_word(d));
-	} else if (status == 403) {
-		rc = hf__error_set(d->c, HF_EFORBIDDEN, "make sure your token has the permissions this needs",
-				   "access to %s '%s' denied (403)%s%s", type_word(d), d->repo_id,
-				   *msg ? ": " : "", msg);
-	} else if (status == 429) {
-		rc = hf__error_set(d->c, HF_ERATELIMIT, "wait a few minutes and retry",
-				   "rate limited by the Hub (429)");
-	} else if (status >= 500) {
-		rc = hf__error_set(d->c, HF_ESERVER, "retry later", "the Hub failed with HTTP %ld", status);
-	} else {
-		rc = hf__error_set(d->c, HF_EPROTOCOL, NULL, "unexpected HTTP %ld from the Hub", status);
-	}
-	hf__error_http(d->c, status, url, request_id);
-	return rc;
-}
-
-static int retryable(long status)
-{
-	return status == 408 || status == 429 || status >= 500;
+	return hf__hub_error(d->c, &s, rs, url);
 }
 
 /*
- * An API GET, retried when the Hub answers 408, 429 or 5xx. A Hub that
- * cannot be reached is not retried: the cache answers at once instead
- * (hub-protocol.md §5.1).
+ * An API call under the retry policy of API calls (retry.h): a Hub that
+ * cannot be reached is not waited for, the cache answers at once instead
+ * (docs/internals/download.md). attempts: 1 when the cache can answer.
  */
-static int api_get(dl *d, hf__xfer *x, const char *url, int attempts)
+static int api_send(dl *d, hf__request *rq, hf__response *rs, int attempts)
 {
-	int attempt, rc = HF_OK;
+	hf__retry policy;
 
-	for (attempt = 1; attempt <= attempts; attempt++) {
-		x->url = url;
-		x->token = d->token;
-		x->connect_timeout_s = d->c->cfg.etag_timeout;
-		x->stall_timeout_s = d->c->cfg.download_timeout;
-		rc = hf__request(d->c, x);
-		if (rc)
-			return rc;
-		if (!retryable(x->status))
-			return HF_OK;
-		if (attempt < attempts)
-			sleep(attempt >= 4 ? 8u : 1u << (attempt - 1));
-	}
-	return rc;
+	hf__retry_init(&policy, HF__RETRY_API);
+	policy.max_attempts = attempts;
+	policy.cancel = &d->cancel;
+	rq->scope = hf__hub_scope(d->c, d->token);
+	rq->connect_timeout_s = d->c->cfg.etag_timeout;
+	if (!rq->stall_timeout_s)
+		rq->stall_timeout_s = d->c->cfg.download_timeout;
+	return hf__client_send_with(d->c, rq, rs, &policy);
 }
 
 /* ---- resolving a revision ---- */
@@ -273,7 +208,8 @@ static int api_get(dl *d, hf__xfer *x, const char *url, int attempts)
 /* The commit of d->revision from the Hub (revision API). */
 static int resolve_commit_online(dl *d, int *no_fallback)
 {
-	hf__xfer x = HF__XFER_INIT;
+	hf__request rq = { 0 };
+	hf__response rs = HF__RESPONSE_INIT;
 	char *rev = hf__quote(d->revision, ""), *suffix = NULL, *url = NULL;
 	json_t *root = NULL;
 	int rc;
@@ -293,16 +229,19 @@ static int resolve_commit_online(dl *d, int *no_fallback)
 		char cached[41];
 		int have = hf__is_commit_hash(d->revision) || hf__cache_read_ref(&d->rc, d->revision, cached);
 
-		rc = api_get(d, &x, url, have ? 1 : 5);
+		rq.url = url;
+		rc = api_send(d, &rq, &rs, have ? 1 : 0);
 	}
 	if (rc)
 		goto done;
-	if (x.status != 200) {
-		*no_fallback = x.error_code && strcmp(x.error_code, "RevisionNotFound") == 0;
-		rc = repo_error(d, x.status, x.error_code, x.error_message, NULL, url, x.request_id);
+	if (rs.status != 200) {
+		const char *code = hf__response_header(&rs, "X-Error-Code");
+
+		*no_fallback = code && strcmp(code, "RevisionNotFound") == 0;
+		rc = repo_error(d, &rs, NULL, url);
 		goto done;
 	}
-	root = json_loadb(x.body.data, x.body.len, 0, NULL);
+	root = json_loadb(rs.body.data, rs.body.len, 0, NULL);
 	{
 		const char *sha = json_string_value(json_object_get(root, "sha"));
 
@@ -316,7 +255,7 @@ static int resolve_commit_online(dl *d, int *no_fallback)
 	}
 done:
 	json_decref(root);
-	hf__xfer_clear(&x);
+	hf__response_dispose(&rs);
 	free(rev);
 	free(suffix);
 	free(url);
@@ -336,11 +275,13 @@ static int commit_from_cache(dl *d)
 static int offline_miss(dl *d, const char *what)
 {
 	if (d->c->cfg.offline || d->o.offline)
-		return hf__error_set(d->c, HF_EOFFLINE,
-				     "run the same command once online, or unset HF_HUB_OFFLINE",
-				     "%s of %s '%s' (revision '%s') is not in the cache, and offline mode is enabled",
-				     what, type_word(d), d->repo_id, d->revision);
-	return hf__error_set(d->c, HF_EOFFLINE, NULL, "%s is not in the cache", what);
+		hf__error_set(d->c, HF_EOFFLINE, "run the same once online, or unset HF_HUB_OFFLINE",
+			      "%s of %s '%s' (revision '%s') is not in the cache, and offline mode is enabled",
+			      what, type_word(d), d->repo_id, d->revision);
+	else
+		hf__error_set(d->c, HF_EOFFLINE, NULL, "%s is not in the cache", what);
+	hf__error_remedy(d->c, HF_REMEDY_GO_ONLINE);
+	return HF_EOFFLINE;
 }
 
 /* ---- one file into the cache ---- */
@@ -370,15 +311,28 @@ static void on_fetch_progress(void *payload, uint64_t done)
 	progress_emit(jp->d, jp->j->file, done, jp->j->size, delta, 0);
 }
 
+/* A worker's failure, reported on the calling thread once the pool is done. */
 typedef struct job_error {
-	int code;
-	long status;
-	char msg[512];
-	const char *hint;
-	char error_code[32];
-	char server_msg[256];
+	hf__failure f;     /* f.code != HF_OK: failed */
 	char file[512];
 } job_error;
+
+/* Describe a local failure of a job (the Hub's are described by fetch.c). */
+static void job_fail(job_error *err, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void job_fail(job_error *err, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err->f.code)
+		return;
+	memset(&err->f, 0, sizeof(err->f));
+	err->f.code = code;
+	va_start(ap, fmt);
+	vsnprintf(err->f.message, sizeof(err->f.message), fmt, ap);
+	va_end(ap);
+}
 
 /*
  * Fetch j's bytes into a verified temporary file in dir (f->tmp_path on
@@ -390,13 +344,18 @@ static int fetch_job(dl *d, hf__conn *conn, const job *j, const char *dir, job_p
 	char *url = hf__resolve_url(d->c, d->o.repo_type, d->repo_id, d->commit, j->file);
 	int rc;
 
-	if (!url)
+	if (!url) {
+		job_fail(err, HF_ENOMEM, "out of memory");
 		return HF_ENOMEM;
-	f->client = d->c;
+	}
 	f->conn = conn;
 	f->url = url;
 	f->first_url = j->first_url;
-	f->token = d->token;
+	f->scope = hf__hub_scope(d->c, d->token);
+	f->subject = subject_of(d, j->file);
+	f->subject.file_bytes = 1;
+	f->etag_timeout_s = d->c->cfg.etag_timeout;
+	f->download_timeout_s = d->c->cfg.download_timeout;
 	f->etag = j->etag;
 	f->size = j->size;
 	f->dir = dir;
@@ -408,13 +367,8 @@ static int fetch_job(dl *d, hf__conn *conn, const job *j, const char *dir, job_p
 	f->progress_payload = jp;
 	f->cancel = &d->cancel;
 	rc = hf__fetch_run(f);
-	if (rc) {
-		snprintf(err->msg, sizeof(err->msg), "%s", f->msg);
-		err->hint = f->hint;
-		err->status = f->http_status;
-		snprintf(err->error_code, sizeof(err->error_code), "%s", f->error_code);
-		snprintf(err->server_msg, sizeof(err->server_msg), "%s", f->server_msg);
-	}
+	if (rc && !err->f.code)
+		err->f = f->failure;
 	free(url);
 	return rc;
 }
@@ -436,7 +390,7 @@ static int cache_one(dl *d, hf__conn *conn, const job *j, job_error *err)
 	blobs_dir = hf__cache_path(&d->rc, "blobs");
 	if (!blob || !blobs_dir) {
 		rc = HF_ENOMEM;
-		snprintf(err->msg, sizeof(err->msg), "out of memory");
+		job_fail(err, rc, "out of memory");
 		goto done;
 	}
 	/* Checked again under the lock: another process may have finished it. */
@@ -448,8 +402,9 @@ static int cache_one(dl *d, hf__conn *conn, const job *j, job_error *err)
 	if (!rc)
 		rc = hf__repo_cache_mkdirs(&d->rc, d->rc.repo_dir, "blobs");
 	if (rc) {
-		snprintf(err->msg, sizeof(err->msg), "cannot create '%s': %s", blobs_dir, strerror(-rc));
-		rc = rc == -ENOSPC ? HF_ENOSPC : HF_EIO;
+		job_fail(err, rc == -ENOSPC ? HF_ENOSPC : HF_EIO, "cannot create '%s': %s", blobs_dir,
+			 strerror(-rc));
+		rc = err->f.code;
 		goto done;
 	}
 	rc = fetch_job(d, conn, j, blobs_dir, &jp, &f, err);
@@ -474,7 +429,7 @@ static int cache_one(dl *d, hf__conn *conn, const job *j, job_error *err)
 	}
 	if (rc) {
 		unlink(f.tmp_path);
-		snprintf(err->msg, sizeof(err->msg), "cannot publish '%s': %s", blob, strerror(-rc));
+		job_fail(err, HF_EIO, "cannot publish '%s': %s", blob, strerror(-rc));
 		rc = HF_EIO;
 		goto done;
 	}
@@ -482,13 +437,12 @@ static int cache_one(dl *d, hf__conn *conn, const job *j, job_error *err)
 link:
 	rc = hf__cache_link(&d->rc, d->commit, j->file, j->etag);
 	if (rc) {
-		snprintf(err->msg, sizeof(err->msg), "cannot link '%s' in the snapshot: %s", j->file,
-			 strerror(-rc));
+		job_fail(err, HF_EIO, "cannot link '%s' in the snapshot: %s", j->file, strerror(-rc));
 		rc = HF_EIO;
 	}
 done:
-	if (rc && !err->code) {
-		err->code = rc;
+	if (rc) {
+		job_fail(err, rc, "%s", hf_strerror(rc));
 		snprintf(err->file, sizeof(err->file), "%s", j->file);
 	}
 	hf__unlock_fd(lock_fd);
@@ -498,33 +452,16 @@ done:
 	return rc;
 }
 
-/* Turn a worker's error into the client's record. */
-/* The X-Error-Code values by which the Hub itself explains a refusal. */
-static int is_hub_error_code(const char *code)
+/* Turn a worker's failure into the client's record. */
+static int report_job_error(dl *d, const job_error *e)
 {
-	return !strcmp(code, "RepoNotFound") || !strcmp(code, "RevisionNotFound") ||
-	       !strcmp(code, "EntryNotFound") || !strcmp(code, "GatedRepo");
-}
-
-static int report_job_error(dl *d, job_error *e)
-{
-	/*
-	 * The Hub's own refusals get the guide's messages; a 404 from the
-	 * storage (a bare one, or S3's NoSuchKey) is about the file.
-	 */
-	if ((e->code == HF_ENOTFOUND && is_hub_error_code(e->error_code)) || e->code == HF_EGATED ||
-	    e->code == HF_EAUTH || (e->code == HF_EFORBIDDEN && is_hub_error_code(e->error_code)))
-		return repo_error(d, e->status, e->error_code[0] ? e->error_code : NULL,
-				  e->server_msg, e->file, NULL, NULL);
-	if (e->code == HF_ENOTFOUND)
-		return hf__error_set(d->c, HF_ENOTFOUND, "the Hub listed it, but its storage does not have it; retry later",
-				     "file '%s' of %s '%s' not found in the Hub's storage (404)", e->file,
-				     type_word(d), d->repo_id);
-	if (e->code == HF_ECANCELLED)
-		return hf__error_set(d->c, HF_ECANCELLED,
-				     "run the same command again: the download resumes where it stopped",
-				     "download cancelled");
-	return hf__error_set(d->c, e->code, e->hint, "%s", e->msg);
+	if (e->f.code == HF_ECANCELLED) {
+		hf__error_set(d->c, HF_ECANCELLED, "the same download again resumes where it stopped",
+			      "download cancelled");
+		hf__error_remedy(d->c, HF_REMEDY_RESUME);
+		return HF_ECANCELLED;
+	}
+	return hf__failure_report(d->c, &e->f, NULL);
 }
 
 static int local_one(dl *d, hf__conn *conn, const job *j, job_error *err);
@@ -542,15 +479,12 @@ typedef struct pool {
 static void *pool_worker(void *arg)
 {
 	pool *p = arg;
-	hf__conn *conn = hf__conn_new(p->d->c);
+	hf__conn *conn = hf__conn_new(p->d->c->transport);
 	job_error local;
 
 	if (!conn) {
 		pthread_mutex_lock(&p->mu);
-		if (!p->err.code) {
-			p->err.code = HF_ENOMEM;
-			snprintf(p->err.msg, sizeof(p->err.msg), "cannot initialise libcurl");
-		}
+		job_fail(&p->err, HF_ENOMEM, "cannot initialise libcurl");
 		pthread_mutex_unlock(&p->mu);
 		return NULL;
 	}
@@ -558,7 +492,7 @@ static void *pool_worker(void *arg)
 		job *j;
 
 		pthread_mutex_lock(&p->mu);
-		if (p->next >= p->count || p->err.code || p->d->cancel) {
+		if (p->next >= p->count || p->err.f.code || atomic_load(&p->d->cancel)) {
 			pthread_mutex_unlock(&p->mu);
 			break;
 		}
@@ -567,7 +501,7 @@ static void *pool_worker(void *arg)
 		memset(&local, 0, sizeof(local));
 		if ((p->d->o.local_dir ? local_one : cache_one)(p->d, conn, j, &local)) {
 			pthread_mutex_lock(&p->mu);
-			if (!p->err.code)
+			if (!p->err.f.code)
 				p->err = local;
 			pthread_mutex_unlock(&p->mu);
 		}
@@ -611,9 +545,9 @@ static int run_jobs(dl *d, job *jobs, size_t count)
 			pthread_join(threads[i], NULL);
 	}
 	free(threads);
-	if (!p.err.code && d->cancel)
-		p.err.code = HF_ECANCELLED;
-	if (p.err.code)
+	if (!p.err.f.code && atomic_load(&d->cancel))
+		p.err.f.code = HF_ECANCELLED;
+	if (p.err.f.code)
 		rc = report_job_error(d, &p.err);
 	pthread_mutex_destroy(&p.mu);
 	return rc;
@@ -630,95 +564,95 @@ typedef struct file_meta {
 
 /*
  * HEAD the resolve URL, following only relative redirects (a rename or
- * the resolve cache), as the official client does. Returns HF_OK with
- * meta set, or an error with the client's record set; *no_fallback is 1
- * when the Hub said the file or revision does not exist (then the cache
- * must not stand in for it).
+ * the resolve cache), as the official client does, under the retry policy
+ * of API calls. Returns HF_OK with meta set, or an error with the client's
+ * record set; *no_fallback is 1 when the Hub said the file or revision
+ * does not exist (then the cache must not stand in for it).
  */
 static int head_file(dl *d, const char *file, file_meta *meta, int *no_fallback)
 {
-	hf__xfer x = HF__XFER_INIT;
+	hf__request rq = { 0 };
+	hf__response rs = HF__RESPONSE_INIT;
 	char *url = hf__resolve_url(d->c, d->o.repo_type, d->repo_id, d->revision, file);
-	int hop, rc = HF_OK;
+	const char *code, *commit, *location;
+	int rc = HF_OK;
 
 	*no_fallback = 0;
 	if (!url)
 		return hf__error_set(d->c, HF_ENOMEM, NULL, "out of memory");
-	for (hop = 0; hop < 10; hop++) {
-		x.method = "HEAD";
-		x.url = url;
-		x.token = d->token;
-		x.identity = 1;
-		x.connect_timeout_s = d->c->cfg.etag_timeout;
-		x.stall_timeout_s = d->c->cfg.etag_timeout;
-		rc = hf__request(d->c, &x);
-		if (rc)
-			goto done;
-		if (x.status >= 300 && x.status < 400 && x.location && x.location[0] == '/') {
-			char *next = hf__url_resolve(url, x.location);
+	rq.method = "HEAD";
+	rq.url = url;
+	rq.identity = 1;
+	rq.redirects = HF__REDIRECT_RELATIVE;
+	rq.stall_timeout_s = d->c->cfg.etag_timeout;
+	/* With the file cached at this revision, an ailing Hub is not waited for. */
+	{
+		char cached[41];
+		int have = hf__cache_read_ref(&d->rc, d->revision, cached) &&
+			   hf__cache_pointer_ok(&d->rc, cached, file);
 
-			if (!next) {
-				rc = hf__error_set(d->c, HF_EPROTOCOL, NULL, "bad redirect from the Hub");
-				goto done;
-			}
-			free(url);
-			url = next;
-			continue;
-		}
-		break;
+		rc = api_send(d, &rq, &rs, have ? 1 : 0);
 	}
-	if (hop == 10) {
-		rc = hf__error_set(d->c, HF_EPROTOCOL, "check HF_ENDPOINT and any proxy in between",
-				   "too many redirects for '%s' (more than 10)", file);
+	if (rc) {
+		if (rs.bad_redirect == HF__REDIRECT_TOO_MANY)
+			hf__error_set(d->c, HF_EPROTOCOL, "check HF_ENDPOINT and any proxy in between",
+				      "too many redirects for '%s' (more than 9)", file);
+		else if (rs.bad_redirect == HF__REDIRECT_UNSAFE)
+			hf__error_set(d->c, HF_EPROTOCOL, NULL,
+				      "refusing a redirect for '%s' to an unsafe location", file);
 		goto done;
 	}
-	if (x.status >= 400) {
+	code = hf__response_header(&rs, "X-Error-Code");
+	commit = hf__response_header(&rs, "X-Repo-Commit");
+	location = hf__response_header(&rs, "Location");
+	if (rs.status >= 400) {
 		/* A missing file or revision is an answer, not an outage. */
-		*no_fallback = x.error_code && (strcmp(x.error_code, "EntryNotFound") == 0 ||
-						strcmp(x.error_code, "RevisionNotFound") == 0);
-		if (x.error_code && strcmp(x.error_code, "EntryNotFound") == 0 && x.repo_commit &&
-		    hf__is_commit_hash(x.repo_commit)) {
+		*no_fallback = code && (strcmp(code, "EntryNotFound") == 0 ||
+					strcmp(code, "RevisionNotFound") == 0);
+		if (code && strcmp(code, "EntryNotFound") == 0 && commit && hf__is_commit_hash(commit)) {
 			/* Remember the absence, as the official client does. */
-			hf__cache_mark_missing(&d->rc, x.repo_commit, file);
-			if (strcmp(d->revision, x.repo_commit) != 0)
-				(void)hf__cache_write_ref(&d->rc, d->revision, x.repo_commit);
+			hf__cache_mark_missing(&d->rc, commit, file);
+			if (strcmp(d->revision, commit) != 0)
+				(void)hf__cache_write_ref(&d->rc, d->revision, commit);
 		}
-		rc = repo_error(d, x.status, x.error_code, x.error_message, file, url, x.request_id);
+		rc = repo_error(d, &rs, file, rs.url);
 		goto done;
 	}
 	{
-		char *etag = hf__strdup(x.linked_etag ? x.linked_etag : x.etag);
-		const char *size = x.linked_size;
+		const char *linked = hf__response_header(&rs, "X-Linked-Etag");
+		char *etag = hf__strdup(linked ? linked : hf__response_header(&rs, "ETag"));
+		const char *size = hf__response_header(&rs, "X-Linked-Size");
 		unsigned long long sz = 0;
+		int redirected = rs.status >= 300 && rs.status < 400;
 		int ok;
 
 		ok = etag && hf__normalize_etag(etag);
 		if (ok)
 			memcpy(meta->etag, etag, strlen(etag) + 1);
 		free(etag);
-		if (ok && !size && (x.status < 300 || x.status >= 400) && x.content_length >= 0) {
-			sz = (unsigned long long)x.content_length;
+		if (ok && !size && !redirected && rs.content_length >= 0) {
+			sz = (unsigned long long)rs.content_length;
 		} else if (ok && size) {
 			ok = hf__parse_u64(size, strlen(size), &sz) == 0;
 		} else {
 			ok = 0;
 		}
 		meta->size = sz;
-		if (!ok || !x.repo_commit || !hf__is_commit_hash(x.repo_commit)) {
+		if (!ok || !commit || !hf__is_commit_hash(commit)) {
 			rc = hf__error_set(d->c, HF_EPROTOCOL,
 					   "check HF_ENDPOINT: it should be a Hugging Face Hub",
 					   "'%s' does not look like a Hub resource (no valid commit, etag or size)",
 					   file);
 			goto done;
 		}
-		memcpy(meta->commit, x.repo_commit, 41);
+		memcpy(meta->commit, commit, 41);
 		/* The bytes are at the Location of a redirect, or where the HEAD ended. */
 		meta->location[0] = '\0';
-		if (x.status >= 300 && x.status < 400 && x.location) {
-			char *abs = hf__url_resolve(url, x.location);
+		if (redirected && location) {
+			char *abs = hf__url_resolve(rs.url, location);
 
 			/* The same rule as for the GET's redirects: never https -> http. */
-			if (abs && strncmp(url, "https:", 6) == 0 && strncmp(abs, "http:", 5) == 0) {
+			if (abs && strncmp(rs.url, "https:", 6) == 0 && strncmp(abs, "http:", 5) == 0) {
 				free(abs);
 				rc = hf__error_set(d->c, HF_EPROTOCOL, NULL,
 						   "refusing a redirect for '%s' to an unsafe location", file);
@@ -727,12 +661,12 @@ static int head_file(dl *d, const char *file, file_meta *meta, int *no_fallback)
 			if (abs && strlen(abs) < sizeof(meta->location))
 				memcpy(meta->location, abs, strlen(abs) + 1);
 			free(abs);
-		} else if (x.status == 200 && strlen(url) < sizeof(meta->location)) {
-			memcpy(meta->location, url, strlen(url) + 1);
+		} else if (rs.status == 200 && strlen(rs.url) < sizeof(meta->location)) {
+			memcpy(meta->location, rs.url, strlen(rs.url) + 1);
 		}
 	}
 done:
-	hf__xfer_clear(&x);
+	hf__response_dispose(&rs);
 	free(url);
 	return rc;
 }
@@ -879,7 +813,7 @@ static int local_one(dl *d, hf__conn *conn, const job *j, job_error *err)
 	tmpdir = hf__dirname(lock);
 	if (!tmpdir || hf__mkdirs(tmpdir, 0777, NULL) != 0) {
 		rc = HF_EIO;
-		snprintf(err->msg, sizeof(err->msg), "cannot create '%s'", tmpdir ? tmpdir : "");
+		job_fail(err, rc, "cannot create '%s'", tmpdir ? tmpdir : "");
 		goto done;
 	}
 	lock_fd = hf__lock_path(lock);
@@ -912,7 +846,7 @@ static int local_one(dl *d, hf__conn *conn, const job *j, job_error *err)
 		free(dir);
 		if (mk) {
 			rc = HF_EIO;
-			snprintf(err->msg, sizeof(err->msg), "cannot create the folder of '%s'", lp);
+			job_fail(err, rc, "cannot create the folder of '%s'", lp);
 			goto done;
 		}
 	}
@@ -926,7 +860,7 @@ static int local_one(dl *d, hf__conn *conn, const job *j, job_error *err)
 	if (rc)
 		goto done;
 	if (rename(f.tmp_path, lp) != 0) {
-		snprintf(err->msg, sizeof(err->msg), "cannot write '%s': %s", lp, strerror(errno));
+		job_fail(err, HF_EIO, "cannot write '%s': %s", lp, strerror(errno));
 		unlink(f.tmp_path);
 		rc = HF_EIO;
 		goto done;
@@ -934,10 +868,8 @@ static int local_one(dl *d, hf__conn *conn, const job *j, job_error *err)
 	(void)local_meta_write(d, j->file, d->commit, j->etag);
 	progress_emit(d, j->file, j->size, j->size, j->size - jp.reported, 1);
 done:
-	if (rc && !err->code) {
-		err->code = rc;
-		if (!err->msg[0])
-			snprintf(err->msg, sizeof(err->msg), "%s", hf_strerror(rc));
+	if (rc) {
+		job_fail(err, rc, "%s", hf_strerror(rc));
 		snprintf(err->file, sizeof(err->file), "%s", j->file);
 	}
 	hf__unlock_fd(lock_fd);
@@ -988,7 +920,7 @@ static int fetch_single(dl *d, const char *file, const file_meta *meta)
 		if (strcmp(d->revision, meta->commit) != 0)
 			(void)hf__cache_write_ref(&d->rc, d->revision, meta->commit);
 	}
-	conn = hf__conn_new(d->c);
+	conn = hf__conn_new(d->c->transport);
 	if (!conn)
 		return hf__error_set(d->c, HF_ENOMEM, NULL, "cannot initialise libcurl");
 	rc = (d->o.local_dir ? local_one : cache_one)(d, conn, &j, &e);
@@ -1136,7 +1068,12 @@ static int snapshot_listing(dl *d, hf__tree *tree, int save_tree, int *from_cach
 		*from_cache = 2;
 		goto done;
 	}
-	rc = hf__tree_fetch(d->c, d->o.repo_type, d->repo_id, d->commit, d->token, d->source, tree);
+	{
+		hf__hub_subject subject = subject_of(d, NULL);
+
+		rc = hf__tree_fetch(d->c, d->o.repo_type, d->repo_id, d->commit, d->token, &subject,
+				    tree);
+	}
 	if (!rc && save_tree) {
 		int mk = d->o.local_dir
 				 ? hf__mkdirs_under(d->o.local_dir, ".cache/huggingface/trees", 0777)
@@ -1145,11 +1082,6 @@ static int snapshot_listing(dl *d, hf__tree *tree, int save_tree, int *from_cach
 
 		if (!mk)
 			(void)hf__tree_cache_save(tree, tree_path);
-	}
-	if (rc == HF_ENOTFOUND) {
-		const hf_error *e = hf_client_error(d->c);
-
-		rc = repo_error(d, e->http_status, NULL, NULL, NULL, e->url, e->request_id);
 	}
 done:
 	free(tree_path);

@@ -52,6 +52,7 @@ void hf__error_clear(hf_client *c)
 	set_str(&c->err_hint, NULL);
 	set_str(&c->err_url, NULL);
 	set_str(&c->err_request_id, NULL);
+	set_str(&c->err_hub_code, NULL);
 	memset(&c->err, 0, sizeof(c->err));
 	c->err.code = HF_OK;
 	c->err.message = "success";
@@ -74,7 +75,19 @@ int hf__error_set(hf_client *c, int code, const char *hint, const char *fmt, ...
 	c->err.code = code;
 	c->err.message = c->err_message ? c->err_message : hf_strerror(code);
 	c->err.hint = c->err_hint;
+	c->err.remedy = HF_REMEDY_NONE;
 	return code;
+}
+
+void hf__error_hub_code(hf_client *c, const char *hub_code)
+{
+	set_str(&c->err_hub_code, hub_code && *hub_code ? hub_code : NULL);
+	c->err.hub_code = c->err_hub_code;
+}
+
+void hf__error_remedy(hf_client *c, hf_remedy remedy)
+{
+	c->err.remedy = (int)remedy;
 }
 
 void hf__error_http(hf_client *c, long status, const char *url, const char *request_id)
@@ -93,7 +106,7 @@ void hf__error_errno(hf_client *c, int os_errno)
 
 const hf_error *hf_client_error(const hf_client *c)
 {
-	static const hf_error no_client = { HF_EINVAL, 0, 0, "no client", NULL, NULL, NULL };
+	static const hf_error no_client = { HF_EINVAL, 0, 0, "no client", NULL, NULL, NULL, 0, NULL };
 
 	return c ? &c->err : &no_client;
 }

@@ -18,6 +18,7 @@
 #include "fsutil.h"
 #include "hash.h"
 #include "parse.h"
+#include "retry.h"
 #include "util.h"
 
 #define CHUNK_SIZE ((uint64_t)16 << 20)
@@ -32,11 +33,6 @@
 #define RESUME_SAVE_S 0.25
 #define INLINE_HASH_MAX ((uint64_t)8 << 20)
 #define HASH_BLOCK ((size_t)1 << 20)
-#define MAX_ATTEMPTS 5
-/* An attempt that brought at least this much earns a fresh retry budget. */
-#define PROGRESS_RESETS_ATTEMPTS ((uint64_t)64 << 10)
-#define MAX_REDIRECTS 10
-#define MAX_WAIT_S 60
 #define STALE_PARTIAL_S 2
 /* Ranged cells past the verified prefix a checkpoint records, at most. */
 #define MAX_SAVED_CELLS 512
@@ -157,12 +153,15 @@ static void set_error(shared *s, int code, long http_status, const char *hint, c
 	va_list ap;
 
 	pthread_mutex_lock(&s->mu);
-	if (!s->f->code) {
-		s->f->code = code;
-		s->f->http_status = http_status;
-		s->f->hint = hint;
+	if (!s->f->failure.code) {
+		hf__failure *fl = &s->f->failure;
+
+		fl->code = code;
+		fl->status = http_status;
+		snprintf(fl->hint, sizeof(fl->hint), "%s", hint ? hint : "");
+		fl->remedy = code == HF_ENOSPC ? HF_REMEDY_FREE_SPACE : HF_REMEDY_NONE;
 		va_start(ap, fmt);
-		vsnprintf(s->f->msg, sizeof(s->f->msg), fmt, ap);
+		vsnprintf(fl->message, sizeof(fl->message), fmt, ap);
 		va_end(ap);
 	}
 	s->stop = 1;
@@ -175,7 +174,7 @@ static int stopped(shared *s)
 	int stop;
 
 	pthread_mutex_lock(&s->mu);
-	stop = s->stop || (s->f->cancel && *s->f->cancel);
+	stop = s->stop || (s->f->cancel && atomic_load(s->f->cancel));
 	pthread_mutex_unlock(&s->mu);
 	return stop;
 }
@@ -464,7 +463,7 @@ static uint64_t adopt_partial(shared *s, const char *tmp_path, const char *resum
 
 typedef struct sink_ctx {
 	shared *s;
-	hf__xfer *x;
+	const hf__response *rs; /* the reply being received: its status and headers */
 	uint64_t req_start;   /* first byte asked for */
 	uint64_t off;         /* next byte to write */
 	uint64_t end;         /* one past the last byte asked for */
@@ -578,17 +577,19 @@ static size_t on_data(const char *data, size_t len, void *payload)
 
 	if (!k->checked) {
 		k->checked = 1;
-		if (k->x->content_encoding && strcasecmp(k->x->content_encoding, "identity") != 0) {
+		const char *enc = hf__response_header(k->rs, "Content-Encoding");
+
+		if (enc && strcasecmp(enc, "identity") != 0) {
 			k->encoded = 1;
 			return 0;
 		}
-		if (k->ranged && k->x->status == 200) {
+		if (k->ranged && k->rs->status == 200) {
 			/* Range ignored: never splice a full body onto a partial. */
 			k->range_ignored = 1;
 			return 0;
 		}
-		if (k->ranged && !content_range_ok(k->x->content_range, k->req_start, k->end - 1,
-						   s->f->size)) {
+		if (k->ranged && !content_range_ok(hf__response_header(k->rs, "Content-Range"),
+						   k->req_start, k->end - 1, s->f->size)) {
 			k->bad_range = 1;
 			return 0;
 		}
@@ -630,225 +631,168 @@ static size_t on_data(const char *data, size_t len, void *payload)
 
 enum { EX_OK, EX_RETRY, EX_FATAL, EX_NO_RANGES, EX_EXPIRED, EX_SPLIT };
 
-/*
- * Seconds to wait before attempt n (1-based), honouring the server's
- * Retry-After: delta-seconds or an HTTP-date, capped at MAX_WAIT_S;
- * anything else gets the default backoff.
- */
-static unsigned wait_seconds(int attempt, const hf__xfer *x)
+/* Fill the error for a final HTTP status from the Hub or the storage. */
+static void http_failure(shared *s, const hf__response *rs)
 {
-	unsigned w = attempt >= 4 ? 8u : 1u << (attempt - 1);
-	unsigned long long v;
+	hf__failure fl;
 
-	if (!x->retry_after)
-		return w;
-	if (hf__parse_u64(x->retry_after, strlen(x->retry_after), &v) == 0) {
-		w = v + 1 > MAX_WAIT_S ? MAX_WAIT_S : (unsigned)v + 1;
-	} else {
-		long long when = hf__http_date(x->retry_after), now = (long long)time(NULL);
-
-		if (when > now)
-			w = when - now + 1 > MAX_WAIT_S ? MAX_WAIT_S : (unsigned)(when - now) + 1;
-	}
-	return w;
+	hf__hub_describe_response(&s->f->subject, rs, &fl);
+	pthread_mutex_lock(&s->mu);
+	if (!s->f->failure.code)
+		s->f->failure = fl;
+	s->stop = 1;
+	pthread_cond_broadcast(&s->cv);
+	pthread_mutex_unlock(&s->mu);
 }
 
-/*
- * Wait, but stop at once when cancelled. Cancellation arrives through the
- * progress callback (its return value), so it is called while waiting too.
- */
-static void sleep_cancellable(shared *s, unsigned seconds)
+/* Kept for the message if the retries run out. */
+static void note(shared *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void note(shared *s, const char *fmt, ...)
 {
-	unsigned i;
-
-	for (i = 0; i < seconds * 10 && !stopped(s); i++) {
-		struct timespec ts = { 0, 100 * 1000 * 1000 };
-
-		nanosleep(&ts, NULL);
-		report_progress(s, 0);
-	}
-}
-
-/* Fill the error for a final HTTP status from the Hub or the CDN. */
-static void http_failure(shared *s, const hf__xfer *x)
-{
-	const char *code = x->error_code ? x->error_code : "";
-	long st = x->status;
+	va_list ap;
 
 	pthread_mutex_lock(&s->mu);
-	if (!s->f->code) {
-		snprintf(s->f->error_code, sizeof(s->f->error_code), "%s", code);
-		snprintf(s->f->server_msg, sizeof(s->f->server_msg), "%s",
-			 x->error_message ? x->error_message : "");
+	if (!s->f->failure.code) {
+		va_start(ap, fmt);
+		vsnprintf(s->f->failure.message, sizeof(s->f->failure.message), fmt, ap);
+		va_end(ap);
 	}
 	pthread_mutex_unlock(&s->mu);
-
-	if (strcmp(code, "EntryNotFound") == 0 || st == 404)
-		set_error(s, HF_ENOTFOUND, st, NULL, "file '%s' not found (404)", s->f->label);
-	else if (strcmp(code, "GatedRepo") == 0)
-		set_error(s, HF_EGATED, st, NULL, "access to '%s' is restricted (gated repository)",
-			  s->f->label);
-	else if (st == 401)
-		set_error(s, HF_EAUTH, st, NULL, "the Hub refused the token for '%s' (401)", s->f->label);
-	else if (st == 403)
-		set_error(s, HF_EFORBIDDEN, st, NULL, "access denied to '%s' (403)%s%s", s->f->label,
-			  x->error_message ? ": " : "", x->error_message ? x->error_message : "");
-	else if (st == 429)
-		set_error(s, HF_ERATELIMIT, st, "wait a few minutes and retry",
-			  "rate limited while fetching '%s' (429)", s->f->label);
-	else if (st >= 500)
-		set_error(s, HF_ESERVER, st, "retry later", "the server failed with HTTP %ld for '%s'", st,
-			  s->f->label);
-	else
-		set_error(s, HF_EPROTOCOL, st, NULL, "unexpected HTTP %ld for '%s'", st, s->f->label);
-}
-
-static int is_retryable_status(long st)
-{
-	return st == 408 || st == 429 || st == 500 || st == 502 || st == 503 || st == 504;
 }
 
 /*
  * Ask for bytes [k->off, k->end) (no Range when asking for the whole
- * file), following redirects by hand: the token is sent only while the
- * URL stays on the Hub's origin (hf__xfer_perform enforces it).
+ * file). The request layer follows the redirects and sends the token only
+ * while the URL stays on the Hub's origin (http.h).
  */
-static int exchange(shared *s, hf__conn *conn, sink_ctx *k, hf__xfer *x)
+static int exchange(shared *s, hf__conn *conn, sink_ctx *k, hf__response *rs)
 {
 	hf__fetch *f = s->f;
+	hf__request rq;
 	char range[64];
-	char *cur;
-	int hop, rc, from_cdn = 0;
+	char *start;
+	int rc, from_cdn;
 
 	pthread_mutex_lock(&s->mu);
-	cur = hf__strdup(s->cdn_url ? s->cdn_url : f->url);
-	from_cdn = s->cdn_url != NULL;
+	start = hf__strdup(s->cdn_url ? s->cdn_url : f->url);
 	pthread_mutex_unlock(&s->mu);
-	if (!cur) {
+	if (!start) {
 		set_error(s, HF_ENOMEM, 0, NULL, "out of memory");
 		return EX_FATAL;
 	}
 	k->ranged = !(k->off == 0 && k->end == f->size);
 	k->req_start = k->off;
 	k->checked = 0;
+	k->rs = rs;
 	snprintf(range, sizeof(range), "%llu-%llu", (unsigned long long)k->off,
 		 (unsigned long long)(k->end - 1));
-	for (hop = 0; hop <= MAX_REDIRECTS; hop++) {
-		x->method = "GET";
-		x->url = cur;
-		x->token = f->token;
-		x->range = k->ranged ? range : NULL;
-		x->identity = 1;
-		x->connect_timeout_s = f->client->cfg.etag_timeout;
-		x->stall_timeout_s = f->client->cfg.download_timeout;
-		x->sink = on_data;
-		x->sink_payload = k;
-		x->max_body = 64 * 1024;
-		rc = hf__xfer_perform(f->client, conn, x);
-		if (rc == HF_ECANCELLED || (rc == HF_OK && x->sink_aborted)) {
-			free(cur);
-			if (k->io_error) {
-				set_error(s, k->io_error == ENOSPC ? HF_ENOSPC : HF_EIO, 0, NULL,
-					  "cannot write '%s': %s", f->label, strerror(k->io_error));
-				return EX_FATAL;
-			}
-			if (k->encoded) {
-				set_error(s, HF_EPROTOCOL, 0,
-					  "a proxy or mirror is altering downloads; check HF_ENDPOINT and proxies",
-					  "'%s' came compressed (Content-Encoding: %.40s) although it was asked "
-					  "for as is; nothing was kept", f->label, x->content_encoding);
-				return EX_FATAL;
-			}
-			if (k->range_ignored)
-				return EX_NO_RANGES;
-			if (k->bad_range || k->too_long) {
-				/* A reply that does not fit what was asked: start over. */
-				return EX_NO_RANGES;
-			}
-			return stopped(s) ? EX_FATAL : EX_RETRY;
-		}
-		if (rc == HF_ENOMEM || rc == HF_EINVAL) {
-			set_error(s, rc, 0, NULL, "%s", x->errmsg);
-			free(cur);
+	memset(&rq, 0, sizeof(rq));
+	rq.url = start;
+	rq.scope = f->scope;
+	rq.range = k->ranged ? range : NULL;
+	rq.identity = 1;
+	rq.connect_timeout_s = f->etag_timeout_s;
+	rq.stall_timeout_s = f->download_timeout_s;
+	rq.redirects = HF__REDIRECT_ALL;
+	rq.sink = on_data;
+	rq.sink_payload = k;
+	rq.max_body = 64 * 1024;
+	rq.cancel = f->cancel;
+	rc = hf__http_perform(conn, &rq, rs);
+	free(start);
+	from_cdn = rs->url && !hf__same_origin(rs->url, f->scope.origin);
+	if (rc == HF_ECANCELLED) {
+		if (k->io_error) {
+			set_error(s, k->io_error == ENOSPC ? HF_ENOSPC : HF_EIO, 0, NULL,
+				  "cannot write '%s': %s", f->label, strerror(k->io_error));
 			return EX_FATAL;
 		}
-		if (rc) {
-			/* Kept for the message if the retries run out. */
-			pthread_mutex_lock(&s->mu);
-			snprintf(f->msg, sizeof(f->msg), "%s", x->errmsg);
-			pthread_mutex_unlock(&s->mu);
-			free(cur);
-			return EX_RETRY;
+		if (k->encoded) {
+			set_error(s, HF_EPROTOCOL, 0,
+				  "a proxy or mirror is altering downloads; check HF_ENDPOINT and proxies",
+				  "'%s' came compressed (Content-Encoding: %.40s) although it was asked "
+				  "for as is; nothing was kept", f->label,
+				  hf__response_header(rs, "Content-Encoding"));
+			return EX_FATAL;
 		}
-		if (x->status >= 300 && x->status < 400 && x->location) {
-			char *next = hf__url_resolve(cur, x->location);
-
-			if (!next || (strncmp(cur, "https:", 6) == 0 && strncmp(next, "http:", 5) == 0)) {
-				set_error(s, HF_EPROTOCOL, x->status, NULL,
-					  "refusing a redirect for '%s' to an unsafe location", f->label);
-				free(next);
-				free(cur);
-				return EX_FATAL;
-			}
-			free(cur);
-			cur = next;
-			from_cdn = !hf__same_origin(cur, f->client->endpoint);
-			continue;
-		}
-		break;
+		/* Range ignored, or a reply that does not fit what was asked: start over. */
+		if (k->range_ignored || k->bad_range || k->too_long)
+			return EX_NO_RANGES;
+		return stopped(s) ? EX_FATAL : EX_RETRY;
 	}
-	if (hop > MAX_REDIRECTS) {
-		set_error(s, HF_EPROTOCOL, 0, NULL, "too many redirects for '%s'", f->label);
-		free(cur);
+	if (rc == HF_EPROTOCOL && rs->bad_redirect) {
+		if (rs->bad_redirect == HF__REDIRECT_TOO_MANY)
+			set_error(s, HF_EPROTOCOL, 0, NULL, "too many redirects for '%s'", f->label);
+		else
+			set_error(s, HF_EPROTOCOL, 0, NULL,
+				  "refusing a redirect for '%s' to an unsafe location", f->label);
 		return EX_FATAL;
 	}
-	if (x->status >= 200 && x->status < 300) {
+	if (rc) {
+		if (!hf__retry_transient(HF__RETRY_TRANSFER, rc, rs)) {
+			set_error(s, rc, 0, NULL, "%s", rs->errmsg);
+			return EX_FATAL;
+		}
+		note(s, "%s", rs->errmsg);
+		return EX_RETRY;
+	}
+	if (rs->status >= 200 && rs->status < 300) {
 		if (k->off != k->end) {
-			free(cur);
-			pthread_mutex_lock(&s->mu);
-			snprintf(f->msg, sizeof(f->msg), "'%s': the connection closed early", f->label);
-			pthread_mutex_unlock(&s->mu);
+			note(s, "'%s': the connection closed early", f->label);
 			return EX_RETRY;
 		}
 		pthread_mutex_lock(&s->mu);
-		if (!s->cdn_url && strcmp(cur, f->url) != 0) {
-			s->cdn_url = cur;
-			cur = NULL;
+		if (!s->cdn_url && strcmp(rs->url, f->url) != 0) {
+			s->cdn_url = rs->url;
+			rs->url = NULL;
 		}
 		pthread_mutex_unlock(&s->mu);
-		free(cur);
 		return EX_OK;
 	}
-	free(cur);
-	if (x->status == 403 && from_cdn) {
+	if (rs->status == 403 && from_cdn) {
 		/* A signed URL that expired: resolve again. Kept for the message. */
-		pthread_mutex_lock(&s->mu);
-		snprintf(f->msg, sizeof(f->msg), "the download server refused the link (HTTP 403%s%s)",
-			 x->error_message ? ": " : "", x->error_message ? x->error_message : "");
-		pthread_mutex_unlock(&s->mu);
+		const char *said = hf__response_header(rs, "X-Error-Message");
+
+		note(s, "the download server refused the link (HTTP 403%s%s)", said ? ": " : "",
+		     said ? said : "");
 		return EX_EXPIRED;
 	}
-	if (is_retryable_status(x->status))
+	if (hf__retry_status_is_transient(rs->status))
 		return EX_RETRY;
-	http_failure(s, x);
+	http_failure(s, rs);
 	return EX_FATAL;
+}
+
+/* Called during a retry wait: progress (which may cancel) and the stop flag. */
+static int wait_tick(void *payload)
+{
+	shared *s = payload;
+
+	report_progress(s, 0);
+	return stopped(s);
 }
 
 /* Fetch [off, end) with retries; resumes within the range after a drop. */
 static int fetch_range(shared *s, hf__conn *conn, uint64_t off, uint64_t end, int single,
 		       size_t chunk)
 {
-	hf__xfer x = HF__XFER_INIT;
+	hf__response rs = HF__RESPONSE_INIT;
+	hf__retry policy;
 	sink_ctx k;
-	int attempts = 0, r = EX_FATAL;
+	int r = EX_FATAL;
 
 	memset(&k, 0, sizeof(k));
 	k.s = s;
-	k.x = &x;
+	k.rs = &rs;
 	k.off = off;
 	k.end = end;
 	k.single = single;
 	k.chunk = chunk;
+	hf__retry_init(&policy, HF__RETRY_TRANSFER);
+	policy.cancel = s->f->cancel;
+	policy.tick = wait_tick;
+	policy.tick_payload = s;
 	while (!stopped(s)) {
 		uint64_t before = k.off;
 
@@ -857,7 +801,7 @@ static int fetch_range(shared *s, hf__conn *conn, uint64_t off, uint64_t end, in
 			s->continued = 1;
 			pthread_mutex_unlock(&s->mu);
 		}
-		r = exchange(s, conn, &k, &x);
+		r = exchange(s, conn, &k, &rs);
 		if (r == EX_RETRY && k.off == k.end)
 			r = EX_OK; /* every byte arrived before the stream broke: the hash decides */
 		if (r == EX_OK || r == EX_FATAL || r == EX_NO_RANGES)
@@ -869,36 +813,36 @@ static int fetch_range(shared *s, hf__conn *conn, uint64_t off, uint64_t end, in
 			pthread_mutex_unlock(&s->mu);
 		}
 		/* Real progress earns a fresh budget; a trickle of bytes does not. */
-		if (k.off - before >= PROGRESS_RESETS_ATTEMPTS)
-			attempts = 0;
-		if (++attempts > MAX_ATTEMPTS) {
-			char last[sizeof(s->f->msg)];
+		hf__retry_progress(&policy, k.off - before);
+		if (hf__retry_count_failure(&policy) == HF__RETRY_DONE) {
+			char last[sizeof(s->f->failure.message)];
 
-			/* set_error() writes f->msg: never format it from itself. */
+			/* set_error() writes the message: never format it from itself. */
 			pthread_mutex_lock(&s->mu);
-			snprintf(last, sizeof(last), "%s", s->f->msg[0] ? s->f->msg : "transfer failed");
+			snprintf(last, sizeof(last), "%s",
+				 s->f->failure.message[0] ? s->f->failure.message : "transfer failed");
 			pthread_mutex_unlock(&s->mu);
-			if (x.status && !(x.status >= 200 && x.status < 300) && x.status != 403)
-				http_failure(s, &x);
-			else if (x.status == 403)
+			if (rs.status && !(rs.status >= 200 && rs.status < 300) && rs.status != 403)
+				http_failure(s, &rs);
+			else if (rs.status == 403)
 				set_error(s, HF_ESERVER, 403,
 					  "the Hub hands out download links the storage refuses; retry later",
 					  "the download link for '%s' was refused (HTTP 403) even after asking the Hub again",
 					  s->f->label);
 			else
-				set_error(s, HF_ENETWORK, x.status,
+				set_error(s, HF_ENETWORK, rs.status,
 					  "check your connection and run the same command again: it resumes",
-					  "giving up on '%s' after %d attempts: %s", s->f->label, MAX_ATTEMPTS,
-					  last);
+					  "giving up on '%s' after %d attempts: %s", s->f->label,
+					  policy.failures, last);
 			r = EX_FATAL;
 			break;
 		}
-		if (r != EX_EXPIRED)
-			sleep_cancellable(s, wait_seconds(attempts, &x));
+		if (r != EX_EXPIRED && hf__retry_wait(&policy, &rs) != HF_OK)
+			break;
 	}
-	if (r != EX_OK && r != EX_NO_RANGES && !s->f->code && stopped(s))
+	if (r != EX_OK && r != EX_NO_RANGES && !s->f->failure.code && stopped(s))
 		set_error(s, HF_ECANCELLED, 0, NULL, "download of '%s' cancelled", s->f->label);
-	hf__xfer_clear(&x);
+	hf__response_dispose(&rs);
 	return r;
 }
 
@@ -1204,7 +1148,7 @@ static int run_stream(shared *s, int may_split)
 	/* Claim the space now: a full disk fails here, not 90 GB in. */
 	if (fallocate(s->fd, FALLOC_FL_KEEP_SIZE, 0, (off_t)f->size) != 0 &&
 	    (errno == ENOSPC || errno == EDQUOT)) {
-		set_error(s, HF_ENOSPC, 0, "free some space (hf cache prune, hf cache rm) and retry",
+		set_error(s, HF_ENOSPC, 0, "free some space (the cache itself can be cleaned) and retry",
 			  "not enough disk space for '%s' (%llu bytes)", f->label,
 			  (unsigned long long)f->size);
 		goto out;
@@ -1251,7 +1195,7 @@ out:
 	for (i = 0; i < started; i++)
 		pthread_join(threads[i], NULL);
 	s->streaming = 0;
-	if (s->direct_fd >= 0 && close(s->direct_fd) != 0 && !f->code)
+	if (s->direct_fd >= 0 && close(s->direct_fd) != 0 && !f->failure.code)
 		set_error(s, errno == ENOSPC || errno == EDQUOT ? HF_ENOSPC : HF_EIO, 0, NULL,
 			  "cannot write '%s': %s", f->label, strerror(errno));
 	s->direct_fd = -1;
@@ -1259,7 +1203,7 @@ out:
 		free(s->slot[i]);
 		s->slot[i] = NULL;
 	}
-	if ((r == EX_OK || r == EX_SPLIT) && f->code)
+	if ((r == EX_OK || r == EX_SPLIT) && f->failure.code)
 		r = EX_FATAL; /* the writer failed */
 	if (r != EX_OK && r != EX_SPLIT) {
 		/* Interrupted: leave the written prefix for the next run. */
@@ -1319,7 +1263,7 @@ static int run_ranged(shared *s, uint64_t base)
 	ws[0].conn = f->conn;
 	for (i = 1; i < (size_t)n; i++) {
 		ws[i].s = s;
-		ws[i].conn = hf__conn_new(f->client);
+		ws[i].conn = hf__conn_new(hf__conn_transport(f->conn));
 		if (ws[i].conn && pthread_create(&ws[i].thread, NULL, range_worker, &ws[i]) == 0)
 			ws[i].started = 1;
 	}
@@ -1332,7 +1276,7 @@ static int run_ranged(shared *s, uint64_t base)
 	free(ws);
 	if (s->no_ranges)
 		r = EX_NO_RANGES;
-	else if (f->code || s->first_undone != s->nchunks)
+	else if (f->failure.code || s->first_undone != s->nchunks)
 		r = EX_FATAL;
 	return r;
 }
@@ -1439,8 +1383,8 @@ int hf__fetch_run(hf__fetch *f)
 	s.f = f;
 	s.fd = -1;
 	s.direct_fd = -1;
-	f->code = HF_OK;
-	f->msg[0] = '\0';
+	f->failure.code = HF_OK;
+	f->failure.message[0] = '\0';
 	f->tmp_path = NULL;
 	pthread_mutex_init(&s.mu, NULL);
 	pthread_cond_init(&s.cv, NULL);
@@ -1481,18 +1425,18 @@ int hf__fetch_run(hf__fetch *f)
 			 * A hash mismatch after a resume, or a server that will
 			 * not serve ranges: start over once from byte 0, clean.
 			 */
-			int was_integrity = f->code == HF_EINTEGRITY;
+			int was_integrity = f->failure.code == HF_EINTEGRITY;
 
 			if (restarts++ || (was_integrity && s.start == 0 && !s.continued)) {
-				if (!f->code)
+				if (!f->failure.code)
 					set_error(&s, HF_EPROTOCOL, 0, NULL,
 						  "the server's replies for '%s' do not fit the ranges asked",
 						  f->label);
 				break;
 			}
 			hf__hash_dispose(&s.hash);
-			f->code = HF_OK;
-			f->msg[0] = '\0';
+			f->failure.code = HF_OK;
+			f->failure.message[0] = '\0';
 			s.stop = 0;
 			s.start = 0;
 			s.n_adopted = 0;
@@ -1507,16 +1451,16 @@ int hf__fetch_run(hf__fetch *f)
 done:
 	hf__hash_dispose(&s.hash);
 	/* NFS and quotas may report a failed write only now. */
-	if (s.fd >= 0 && close(s.fd) != 0 && f->code == HF_OK)
+	if (s.fd >= 0 && close(s.fd) != 0 && f->failure.code == HF_OK)
 		set_error(&s, errno == ENOSPC || errno == EDQUOT ? HF_ENOSPC : HF_EIO, 0, NULL,
 			  "cannot write '%s': %s", f->label, strerror(errno));
-	if (f->code == HF_OK) {
+	if (f->failure.code == HF_OK) {
 		unlink(s.resume_path);
 		f->tmp_path = tmp_path;
 		tmp_path = NULL;
 	} else if (tmp_path) {
 		struct stat st;
-		int keep = f->code != HF_EINTEGRITY && lstat(s.resume_path, &st) == 0;
+		int keep = f->failure.code != HF_EINTEGRITY && lstat(s.resume_path, &st) == 0;
 
 		/* Keep a partial only when its verified prefix is recorded. */
 		if (!keep) {
@@ -1532,5 +1476,5 @@ done:
 	free(base);
 	pthread_mutex_destroy(&s.mu);
 	pthread_cond_destroy(&s.cv);
-	return f->code;
+	return f->failure.code;
 }

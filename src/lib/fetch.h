@@ -16,18 +16,22 @@
 #ifndef HF_FETCH_H
 #define HF_FETCH_H
 
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "hf/auth.h"
 #include "http.h"
+#include "hub_error.h"
 
 typedef struct hf__fetch {
 	/* In. */
-	hf_client *client;
 	hf__conn *conn;             /* the calling worker's connection */
 	const char *url;            /* the resolve URL on the Hub */
 	const char *first_url;      /* where a HEAD already said the bytes are, or NULL */
-	const char *token;          /* sent to the Hub's origin only */
+	hf__scope scope;            /* the Hub's token and origin (http.h) */
+	hf__hub_subject subject;    /* for the words of a failure (hub_error.h) */
+	long etag_timeout_s;        /* connect timeout */
+	long download_timeout_s;    /* stall timeout */
 	const char *etag;           /* 40 or 64 hex: names the hash to check */
 	uint64_t size;              /* expected size */
 	const char *dir;            /* where the temporary files go */
@@ -38,21 +42,16 @@ typedef struct hf__fetch {
 	/* Called with the bytes on disk so far (any thread, serialised by caller). */
 	void (*progress)(void *payload, uint64_t done);
 	void *progress_payload;
-	volatile int *cancel;       /* set non-zero to stop */
+	atomic_int *cancel;         /* set non-zero (by any thread) to stop */
 
 	/* Out. */
 	char *tmp_path;             /* the verified file, on success (caller frees) */
-	int code;
-	long http_status;
-	char msg[512];
-	const char *hint;
-	char error_code[32];        /* the Hub's X-Error-Code of a final failure */
-	char server_msg[256];       /* its X-Error-Message */
+	hf__failure failure;        /* failure.code: HF_OK on success */
 	uint64_t resumed_from;      /* bytes reused from an earlier run */
 	uint64_t bytes_fetched;     /* bytes received over the network */
 } hf__fetch;
 
-/* Fetch and verify. Returns f->code (HF_OK on success). */
+/* Fetch and verify. Returns f->failure.code (HF_OK on success). */
 int hf__fetch_run(hf__fetch *f);
 
 /* File mode for new blobs: 0666 less the process umask (read once). */

@@ -7,10 +7,14 @@
 #include "util.h"
 
 /*
- * The reader follows RawConfigParser._read() line by line, with
- * empty_lines_in_values=False: a blank or comment line ends a multi-line
- * value. Parsing is linear in the input: duplicates are found with a hash
- * set and multi-line values are assembled once, from spans of the input.
+ * The reader follows configparser's line-by-line reader (Python 3.11) in
+ * strict mode with empty_lines_in_values=False: a blank or comment line
+ * ends a multi-line value, and [DEFAULT] is an ordinary section. How this
+ * differs from the official client's ConfigParser(interpolation=None) is
+ * in docs/internals/dotenv-ini.md.
+ *
+ * Parsing is linear in the input: duplicates are found with a hash set
+ * and multi-line values are assembled once, from spans of the input.
  */
 
 #define NONE SIZE_MAX

@@ -1,6 +1,11 @@
 /*
- * The INI dialect of Python's configparser, as the official client uses
- * it for stored_tokens (RawConfigParser, no interpolation).
+ * The INI dialect of Python's configparser, for stored_tokens. Reading
+ * follows configparser in strict mode with empty_lines_in_values=False
+ * and no interpolation; writing matches ConfigParser.write(). Checked
+ * against Python 3.11 (3.11.7). The official client reads with
+ * ConfigParser(interpolation=None), which also lets a blank or comment
+ * line sit inside a value and treats [DEFAULT] specially; this parser
+ * does neither (docs/internals/dotenv-ini.md).
  *
  * Parsing: "[section]" headers; "key = value" or "key: value" lines, keys
  * lower-cased and both sides stripped; lines starting with '#' or ';'

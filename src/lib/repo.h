@@ -1,4 +1,7 @@
-/* Repository naming: cache folder names and Hub URLs (hub-protocol.md §3.1, §4). */
+/*
+ * Repository naming: cache folder names (docs/internals/cache.md) and Hub
+ * URLs (docs/internals/requests.md).
+ */
 #ifndef HF_REPO_H
 #define HF_REPO_H
 

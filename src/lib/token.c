@@ -141,7 +141,7 @@ int hf_token_candidates(hf_token_candidate **out, size_t *count, hf_client *c,
 	if (list[0].token)
 		active = 0;
 	for (i = 0; i < N_VARS && !oom; i++) {
-		const char *v = hf__getenv_nonempty(c, vars[i].name);
+		const char *v = hf__env_nonempty(&c->env, vars[i].name);
 		hf_token_candidate *cand = &list[i + 1];
 
 		cand->source = vars[i].source;

@@ -17,9 +17,6 @@
 #include "validate.h"
 
 #define HF__TREE_MAX_PAGES 100000
-/* A page answered 408, 429 or 5xx is asked again, as the revision call is. */
-#define HF__TREE_ATTEMPTS 5
-#define HF__TREE_MAX_WAIT_S 60
 
 const char *hf__tree_file_etag(const hf__tree_file *f)
 {
@@ -240,55 +237,36 @@ done:
 	return rc;
 }
 
-static int retryable_status(long status)
-{
-	return status == 408 || status == 429 || (status >= 500 && status <= 599);
-}
-
-/* Seconds before attempt n + 1: 1, 2, 4, 8, or the server's Retry-After (capped). */
-static unsigned retry_wait(int attempt, const hf__xfer *x)
-{
-	unsigned w = attempt >= 4 ? 8u : 1u << (attempt - 1);
-	unsigned long long v;
-
-	if (x->retry_after && hf__parse_u64(x->retry_after, strlen(x->retry_after), &v) == 0)
-		w = v >= HF__TREE_MAX_WAIT_S ? HF__TREE_MAX_WAIT_S : (unsigned)v + 1;
-	return w;
-}
-
 int hf__tree_fetch(hf_client *c, hf_repo_type type, const char *repo_id, const char *commit,
-		   const char *token, hf_token_source source, hf__tree *out)
+		   const char *token, const hf__hub_subject *subject, hf__tree *out)
 {
-	hf__xfer x = HF__XFER_INIT;
+	hf__request rq = { 0 };
+	hf__response rs = HF__RESPONSE_INIT;
 	char suffix[128], msg[512];
 	char *url;
-	int rc = HF_OK, pages = 0, attempt = 0;
+	int rc = HF_OK, pages = 0;
 
 	snprintf(suffix, sizeof(suffix), "/tree/%s?recursive=true&expand=false", commit);
 	url = hf__api_url(c, type, repo_id, suffix);
 	if (!url)
 		return hf__error_set(c, HF_ENOMEM, NULL, "out of memory");
 	while (url) {
+		const char *link;
 		char *next;
 
-		x.url = url;
-		x.token = token;
-		x.connect_timeout_s = c->cfg.etag_timeout;
-		x.stall_timeout_s = c->cfg.download_timeout;
-		x.max_body = (size_t)64 << 20;
-		rc = hf__request(c, &x);
+		rq.url = url;
+		rq.scope = hf__hub_scope(c, token);
+		rq.connect_timeout_s = c->cfg.etag_timeout;
+		rq.stall_timeout_s = c->cfg.download_timeout;
+		rq.max_body = (size_t)64 << 20;
+		rc = hf__client_send(c, &rq, &rs, HF__RETRY_API);
 		if (rc)
 			break;
-		if (retryable_status(x.status) && ++attempt < HF__TREE_ATTEMPTS) {
-			sleep(retry_wait(attempt, &x));
-			continue;
-		}
-		attempt = 0;
-		if (x.status != 200) {
-			rc = hf__hub_error(c, &x, url, source);
+		if (rs.status != 200) {
+			rc = hf__hub_error(c, subject, &rs, url);
 			break;
 		}
-		switch (hf__tree_parse_page(out, x.body.data, x.body.len, msg, sizeof(msg))) {
+		switch (hf__tree_parse_page(out, rs.body.data, rs.body.len, msg, sizeof(msg))) {
 		case 0:
 			break;
 		case -2:
@@ -300,7 +278,8 @@ int hf__tree_fetch(hf_client *c, hf_repo_type type, const char *repo_id, const c
 		}
 		if (rc)
 			break;
-		next = x.link ? hf__link_next(x.link) : NULL;
+		link = hf__response_header(&rs, "Link");
+		next = link ? hf__link_next(link) : NULL;
 		if (next) {
 			/* A cursor on another origin would take the token elsewhere. */
 			char *abs = hf__url_resolve(url, next);
@@ -323,7 +302,7 @@ int hf__tree_fetch(hf_client *c, hf_repo_type type, const char *repo_id, const c
 		url = next;
 	}
 	free(url);
-	hf__xfer_clear(&x);
+	hf__response_dispose(&rs);
 	if (!rc)
 		hf__tree_sort(out);
 	return rc;

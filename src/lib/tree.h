@@ -1,6 +1,6 @@
 /*
  * The file list of a commit: the tree API with cursor pagination
- * (hub-protocol.md §5.1, §9.2) and its cache trees/<commit>.json (§5.2).
+ * (docs/internals/download.md) and its cache trees/<commit>.json (docs/internals/cache.md).
  */
 #ifndef HF_TREE_H
 #define HF_TREE_H
@@ -47,12 +47,13 @@ int hf__tree_cache_save(const hf__tree *tree, const char *path);
 
 /*
  * List every file of commit through the API (following Link cursors on
- * the endpoint's origin only). A page answered 408, 429 or 5xx is asked
- * again, at most 5 times (backoff 1, 2, 4, 8 s or the server's
- * Retry-After, capped at 60 s). Errors go to the client's record.
+ * the endpoint's origin only), each page under the retry policy of API
+ * calls (retry.h). Errors go to the client's record, in the words of
+ * subject (hub_error.h).
  */
+struct hf__hub_subject;
 int hf__tree_fetch(hf_client *c, hf_repo_type type, const char *repo_id, const char *commit,
-		   const char *token, hf_token_source source, hf__tree *out);
+		   const char *token, const struct hf__hub_subject *subject, hf__tree *out);
 
 /* Sort by path (for binary search with hf__tree_find). */
 void hf__tree_sort(hf__tree *tree);

@@ -15,6 +15,18 @@ char *hf__strdup(const char *s)
 	return hf__strndup(s, strlen(s));
 }
 
+char *hf__strcat2(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	char *p = malloc(la + lb + 1);
+
+	if (!p)
+		return NULL;
+	memcpy(p, a, la);
+	memcpy(p + la, b, lb + 1);
+	return p;
+}
+
 char *hf__strndup(const char *s, size_t n)
 {
 	char *p;

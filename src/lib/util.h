@@ -7,6 +7,8 @@
 /* strdup that accepts NULL (returns NULL). */
 char *hf__strdup(const char *s);
 char *hf__strndup(const char *s, size_t n);
+/* a then b in a new string; NULL when out of memory. */
+char *hf__strcat2(const char *a, const char *b);
 /* Overwrite memory so that the compiler cannot drop it. */
 void hf__wipe(void *p, size_t n);
 /* 1 when s starts with prefix. */

@@ -1,8 +1,9 @@
 /*
  * Validation of everything that becomes a path or a URL: repo ids,
  * revisions, commit hashes, etags and file names. Pure functions, no
- * allocation; covered by tests/unit/test_validate.c. See
- * shared/docs/reliability.md (b) 11, 12, 16, 54, 61 for the hostile cases.
+ * allocation; covered by tests/unit/test_validate.c. The hostile cases
+ * are rows 11, 12, 16, 54 and 61 of docs/reliability-checklist.md; why
+ * each name is checked is in docs/internals/cache.md.
  */
 #ifndef HF_VALIDATE_H
 #define HF_VALIDATE_H
@@ -62,7 +63,7 @@ int hf__valid_filename(const char *name, const char **reason);
 int hf__fnmatch(const char *pattern, const char *name);
 
 /*
- * The official filter (hub-protocol.md §5.3): '\\' counts as '/' in both
+ * The official client's include/exclude filter: '\\' counts as '/' in both
  * patterns and names, a pattern ending in '/' gets '*' appended; a name is
  * kept when it matches at least one allow pattern (or there are none) and
  * no ignore pattern. 1 to keep.

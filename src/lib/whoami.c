@@ -1,4 +1,4 @@
-/* GET /api/whoami-v2 (hub-protocol.md §2.1). */
+/* GET /api/whoami-v2: who a token belongs to (docs/internals/tokens.md). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -71,10 +71,11 @@ fail:
 
 int hf_whoami_get(hf_whoami **out, hf_client *c, const char *token)
 {
-	hf__xfer resp = HF__XFER_INIT;
+	hf__request rq = { 0 };
+	hf__response rs = HF__RESPONSE_INIT;
 	hf_token_source source = HF_TOKEN_SOURCE_EXPLICIT;
+	hf__hub_subject subject;
 	char *tok = NULL, *url = NULL;
-	size_t n;
 	int rc;
 
 	if (!c || !out)
@@ -84,39 +85,42 @@ int hf_whoami_get(hf_whoami **out, hf_client *c, const char *token)
 	rc = hf_token_resolve(&tok, &source, c, token);
 	if (rc)
 		return rc;
-	if (!tok)
-		return hf__error_set(c, HF_ENOTOKEN, "run 'hf auth login' or set HF_TOKEN",
-				     "not logged in: no token found");
-	n = strlen(c->endpoint) + sizeof("/api/whoami-v2");
-	url = malloc(n);
+	if (!tok) {
+		hf__error_set(c, HF_ENOTOKEN, "log in, or set HF_TOKEN", "not logged in: no token found");
+		hf__error_remedy(c, HF_REMEDY_LOGIN);
+		return HF_ENOTOKEN;
+	}
+	url = hf__strcat2(c->endpoint, "/api/whoami-v2");
 	if (!url) {
 		rc = hf__error_set(c, HF_ENOMEM, NULL, "out of memory");
 		goto done;
 	}
-	memcpy(url, c->endpoint, strlen(c->endpoint));
-	memcpy(url + strlen(c->endpoint), "/api/whoami-v2", sizeof("/api/whoami-v2"));
-	resp.url = url;
-	resp.token = tok;
-	resp.connect_timeout_s = c->cfg.download_timeout;
-	resp.stall_timeout_s = c->cfg.download_timeout;
-	rc = hf__request(c, &resp);
+	rq.url = url;
+	rq.scope = hf__hub_scope(c, tok);
+	rq.connect_timeout_s = c->cfg.download_timeout;
+	rq.stall_timeout_s = c->cfg.download_timeout;
+	/* One attempt: the whoami endpoint is strictly rate limited. */
+	rc = hf__client_send(c, &rq, &rs, HF__RETRY_ONCE);
 	if (rc)
 		goto done;
-	if (resp.status != 200) {
-		rc = hf__hub_error(c, &resp, url, source);
-		if (resp.status == 429)
+	if (rs.status != 200) {
+		subject = hf__hub_subject_plain(c, 1, source);
+		rc = hf__hub_error(c, &subject, &rs, url);
+		if (rs.status == 429) {
 			hf__error_set(c, HF_ERATELIMIT, "wait a few minutes before asking again",
 				      "the Hub's whoami endpoint is strictly rate limited (429)");
+			hf__error_remedy(c, HF_REMEDY_RETRY_LATER);
+		}
 		goto done;
 	}
-	rc = parse_whoami(resp.body.data, resp.body.len, out);
+	rc = parse_whoami(rs.body.data, rs.body.len, out);
 	if (rc == HF_EPROTOCOL)
 		hf__error_set(c, rc, "check HF_ENDPOINT: it should be a Hugging Face Hub",
 			      "unexpected reply from '%s': not a whoami record", url);
 	else if (rc)
 		hf__error_set(c, rc, NULL, "out of memory");
 done:
-	hf__xfer_clear(&resp);
+	hf__response_dispose(&rs);
 	hf_free_secret(tok);
 	free(url);
 	return rc;

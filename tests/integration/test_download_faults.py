@@ -109,6 +109,42 @@ class TransientFaultTest(FaultCase):
         self.assertGreaterEqual(gets[1]["time"] - gets[0]["time"], 0.95)
         self.assertLess(time.monotonic() - t0, 15)
 
+    def test_head_of_single_file_is_retried(self):
+        """The metadata request of `hf download REPO FILE` (the HEAD on /resolve/)
+        is retried like every other request (retry.h): a 429 with Retry-After: 1,
+        and a 503, each once, end in success; the wait honours Retry-After."""
+        for status, headers in ((429, {"Retry-After": "1"}), (503, {})):
+            with self.subTest(status=status):
+                self.pair.reset()
+                sb = harness.Sandbox(self, hub=self.pair)
+                self.pair.hub.set_faults([{"match": r"/resolve/main/config\.json$", "method": "HEAD",
+                                           "action": "status", "status": status,
+                                           "headers": headers, "times": 1}])
+                r = sb.run(["download", TINY, "config.json"])
+                self.assertEqual(r.returncode, 0, r.stderr)
+                harness.assert_repo_cached(self, self.pair, sb.hub_cache, TINY, ["config.json"],
+                                           ref=False)
+                heads = self.pair.hub.requests(r"/resolve/main/config\.json$", "HEAD")
+                # The second HEAD gets the Hub's answer (a 307 to the resolve cache).
+                self.assertEqual([e["status"] for e in heads], [status, 307])
+                if status == 429:
+                    self.assertGreaterEqual(heads[1]["time"] - heads[0]["time"], 0.95)
+
+    def test_head_not_retried_when_file_is_cached(self):
+        """With the file cached at the revision, an ailing Hub is not waited for:
+        one HEAD answered 503, then the cached copy (as for the revision call)."""
+        self.assert_ok(self.hf(TINY, "config.json"), paths=("config.json",))
+        self.pair.hub.clear_log()
+        self.pair.hub.set_faults([{"match": r"/resolve/main/config\.json$", "method": "HEAD",
+                                   "action": "status", "status": 503}])
+        t0 = time.monotonic()
+        r = self.hf(TINY, "config.json")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertLess(time.monotonic() - t0, 5)
+        heads = [e for e in self.pair.hub.requests(r"/resolve/main/config\.json$", "HEAD")
+                 if e["status"] == 503]
+        self.assertEqual(len(heads), 1)
+
     def test_dropped_connection(self):
         self.cdn_faults({"match": "^/repos/", "action": "drop", "times": 1})
         self.pair.hub.set_faults([{"match": r"/resolve/.*/config\.json$", "action": "drop",
