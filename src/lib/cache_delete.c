@@ -1,5 +1,5 @@
 /*
- * hf_cache_delete and hf_cache_prune (hub-protocol.md §6.1, §6.2).
+ * hf_cache_delete and hf_cache_prune (docs/internals/cache.md, "Prune and delete").
  * Everything is removed with unlinkat() on directories opened with
  * O_NOFOLLOW: a link is removed as a link, never followed. A blob whose
  * .lock is held (a download is writing it) is never removed.
@@ -381,9 +381,10 @@ int hf_cache_delete(hf_cache_delete_result *result, hf_client *c, const char *re
 							   strerror(-r))
 					   : HF_OK;
 		} else {
-			rc = hf__error_set(c, HF_ENOTFOUND, "list what is cached with 'hf cache ls'",
+			rc = hf__error_set(c, HF_ENOTFOUND, "list what is cached",
 					   "%s '%s' is not in the cache (%s)", hf_repo_type_name(type), repo_id,
 					   root);
+			hf__error_remedy(c, HF_REMEDY_LIST_CACHE);
 		}
 		hf__buf_dispose(&p);
 		goto done;

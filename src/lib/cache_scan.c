@@ -1,5 +1,5 @@
 /*
- * hf_cache_scan (hub-protocol.md §6.3). Built on openat/fstatat so that a
+ * hf_cache_scan (docs/internals/cache.md, the layout it reads). Built on openat/fstatat so that a
  * cache of 100,000 files is a few hundred thousand system calls, and never
  * follows a link out of the cache: a snapshot link counts only when it
  * points into its own repository's blobs/.

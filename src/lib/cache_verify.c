@@ -207,9 +207,10 @@ int hf_cache_verify(hf_verify_result **out, hf_client *c, const char *repo_id,
 		struct stat st;
 
 		if (stat(base.data, &st) != 0 || !S_ISDIR(st.st_mode)) {
-			rc = hf__error_set(c, HF_ENOTFOUND, "download it first with 'hf download'",
+			rc = hf__error_set(c, HF_ENOTFOUND, "download it first",
 					   "revision %s of '%s' is not in the cache (%s)", commit, repo_id,
 					   base.data);
+			hf__error_remedy(c, HF_REMEDY_DOWNLOAD_FIRST);
 			goto done;
 		}
 	}

@@ -1,5 +1,5 @@
 /*
- * git credential helpers (hub-protocol.md §2.3). The token reaches git on
+ * git credential helpers (docs/internals/tokens.md). The token reaches git on
  * its standard input only: never on a command line, never in the
  * environment.
  */

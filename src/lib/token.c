@@ -1,4 +1,4 @@
-/* Token resolution (hub-protocol.md §1, guide "Token detection") and masking. */
+/* Token resolution, in the official order of sources, and masking (docs/internals/tokens.md). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,8 +69,10 @@ int hf__token_read_file(hf_client *c, char **out)
 	/* A NUL would silently cut the token short: refuse the file instead. */
 	if (memchr(raw, '\0', len)) {
 		hf_free_secret(raw);
-		return hf__error_set(c, HF_EINVAL, "log in again: hf auth login --force",
-				     "token file '%s' holds a NUL byte: it is not a token", c->token_path);
+		hf__error_set(c, HF_EINVAL, "log in again, with a new token",
+			      "token file '%s' holds a NUL byte: it is not a token", c->token_path);
+		hf__error_remedy(c, HF_REMEDY_NEW_TOKEN);
+		return HF_EINVAL;
 	}
 	*out = hf__token_clean(raw, &oom);
 	hf_free_secret(raw);
@@ -209,8 +211,9 @@ int hf_token_resolve(char **token_out, hf_token_source *source_out, hf_client *c
 			winner = &list[i];
 	file = &list[n - 1];
 	if (!winner && file->error == EINVAL) {
-		rc = hf__error_set(c, HF_EINVAL, "log in again: hf auth login --force",
+		rc = hf__error_set(c, HF_EINVAL, "log in again, with a new token",
 				   "token file '%s' holds a NUL byte: it is not a token", file->where);
+		hf__error_remedy(c, HF_REMEDY_NEW_TOKEN);
 	} else if (!winner && file->error) {
 		hf__error_errno(c, file->error);
 		rc = hf__error_set(c, HF_EIO, "fix the file's permissions, or set HF_TOKEN_PATH",

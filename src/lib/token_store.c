@@ -1,6 +1,6 @@
 /*
  * The token file and stored_tokens, byte-compatible with the official
- * client (hub-protocol.md §1.3, §1.4): both 0600, written atomically,
+ * client (docs/internals/tokens.md): both 0600, written atomically,
  * never through a symbolic link.
  */
 #include <errno.h>
@@ -221,10 +221,11 @@ int hf_token_switch(hf_client *c, const char *name)
 	if (rc)
 		return rc;
 	tok = hf__ini_get(&ini, name, "hf_token");
-	if (!tok)
-		rc = hf__error_set(c, HF_ENOTFOUND, "list the stored tokens with 'hf auth list'",
+	if (!tok) {
+		rc = hf__error_set(c, HF_ENOTFOUND, "list the stored tokens",
 				   "access token '%s' not found in '%s'", name, c->stored_tokens_path);
-	else
+		hf__error_remedy(c, HF_REMEDY_LIST_TOKENS);
+	} else
 		rc = write_private(c, c->token_path, tok);
 	hf__ini_dispose(&ini);
 	return rc;
