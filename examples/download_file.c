@@ -56,7 +56,7 @@ int main(int argc, char **argv)
 
 	/* Not needed to download: say which token will be sent, masked.
 	 * A token is a secret: hf_free_secret() wipes it before freeing. */
-	rc = hf_token_resolve(client, NULL, &token, &source);
+	rc = hf_token_resolve(&token, &source, client, NULL);
 	if (rc != HF_OK) {
 		print_error(client, rc);
 		hf_client_free(client);
@@ -71,7 +71,7 @@ int main(int argc, char **argv)
 	 * request; the path is the snapshot's link to the verified blob. */
 	if (argc == 4)
 		opts.revision = argv[3];
-	rc = hf_download_file(client, argv[1], argv[2], &opts, &path);
+	rc = hf_download_file(&path, client, argv[1], argv[2], &opts);
 	if (rc == HF_OK)
 		printf("path: %s\n", path);
 	else

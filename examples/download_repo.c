@@ -71,7 +71,7 @@ int main(int argc, char **argv)
 		} else if (!strcmp(arg, "--local-dir")) {
 			opts.local_dir = value;
 		} else if (!strcmp(arg, "--repo-type")) {
-			if (hf_repo_type_parse(value, &opts.repo_type) != HF_OK) {
+			if (hf_repo_type_parse(&opts.repo_type, value) != HF_OK) {
 				rc = usage();
 				goto out;
 			}
@@ -101,7 +101,7 @@ int main(int argc, char **argv)
 		rc = hf_exit_code(rc);
 		goto out;
 	}
-	rc = hf_download_snapshot(client, repo_id, &opts, &path);
+	rc = hf_download_snapshot(&path, client, repo_id, &opts);
 	if (rc == HF_OK) {
 		printf("path: %s\n", path);
 	} else {

@@ -54,7 +54,7 @@ int main(int argc, char **argv)
 		return hf_exit_code(rc);
 	}
 	/* NULL: the client's hub cache. The report belongs to the caller. */
-	rc = hf_cache_scan(client, argc == 2 ? argv[1] : NULL, &info);
+	rc = hf_cache_scan(&info, client, argc == 2 ? argv[1] : NULL);
 	if (rc != HF_OK) {
 		fprintf(stderr, "list_cache: %s (%s)\n", hf_client_error(client)->message,
 			hf_error_name(rc));

@@ -59,7 +59,7 @@ static int run_account(const char *account, const char *token, const char *repo_
 	}
 
 	/* NULL token: the client's own (explicit) token. */
-	rc = hf_whoami_get(client, NULL, &me);
+	rc = hf_whoami_get(&me, client, NULL);
 	if (rc != HF_OK) {
 		print_error(account, client, rc);
 		hf_client_free(client);
@@ -72,7 +72,7 @@ static int run_account(const char *account, const char *token, const char *repo_
 	hf_whoami_free(me);
 
 	/* NULL options: the defaults, and the client's token. */
-	rc = hf_download_file(client, repo_id, filename, NULL, &path);
+	rc = hf_download_file(&path, client, repo_id, filename, NULL);
 	if (rc == HF_OK)
 		printf("[%s] path: %s\n", account, path);
 	else

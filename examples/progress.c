@@ -69,7 +69,7 @@ int main(int argc, char **argv)
 	}
 	opts.progress = on_progress;
 	opts.progress_payload = &w;
-	rc = hf_download_snapshot(client, argv[1], &opts, &path);
+	rc = hf_download_snapshot(&path, client, argv[1], &opts);
 	printf("calls: %lu\n", w.calls);
 	if (rc == HF_OK) {
 		printf("path: %s\n", path);

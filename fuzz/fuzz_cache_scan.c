@@ -867,7 +867,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	entries = count_entries(g->base);
 	snprintf(cache, sizeof(cache), "%s/hub", g->abs);
-	rc = hf_cache_scan(fuzz_client(), cache, &info);
+	rc = hf_cache_scan(&info, fuzz_client(), cache);
 	if (rc != HF_OK || !info)
 		abort();
 	check(info, cache, entries);

@@ -44,17 +44,25 @@ HF_EXTERN(const char *) hf_token_source_name(hf_token_source source);
  * and LF removed, surrounding white space stripped; an empty result counts
  * as unset. HF_HUB_DISABLE_IMPLICIT_TOKEN is not applied here (this says
  * what would be used if asked).
- * @param token_out receives the token or NULL; free with hf_free_secret().
- * @param source_out receives the source; may be NULL.
- * @return HF_OK (also when no token is found), HF_EIO when the token file
- *         exists but cannot be read, HF_EINVAL when the winning token holds
- *         control bytes that cannot go into an HTTP header.
+ * @param token_out receives the token, or NULL when none is found (and on
+ *        failure); the caller owns it: free with hf_free_secret().
+ * @param source_out receives the source (HF_TOKEN_SOURCE_NONE when none is
+ *        found); may be NULL.
+ * @param explicit_token read during the call only; may be NULL.
+ * @return HF_OK (also when no token is found); HF_EINVAL (NULL client or
+ *         @p token_out, a token file holding a NUL byte, or a winning token
+ *         with control bytes that cannot go into an HTTP header); HF_EIO
+ *         when the token file exists but cannot be read; HF_ENOMEM.
+ * Thread-safety: one thread at a time per client.
  * @since 0.1
  */
-HF_EXTERN(int) hf_token_resolve(hf_client *client, const char *explicit_token,
-				char **token_out, hf_token_source *source_out);
+HF_EXTERN(int) hf_token_resolve(char **token_out, hf_token_source *source_out,
+				hf_client *client, const char *explicit_token);
 
-/** One place a token can come from, as hf_token_candidates() reports it. @since 0.1 */
+/**
+ * One place a token can come from, as hf_token_candidates() reports it.
+ * An array element: its layout is fixed (common.h, rule 3). @since 0.1
+ */
 typedef struct hf_token_candidate {
 	hf_token_source source;
 	const char *where;  /**< variable name, or the token file's path; static or client-owned */
@@ -69,16 +77,23 @@ typedef struct hf_token_candidate {
  * HUGGING_FACE_HUB_TOKEN, HUGGINGFACE_TOKEN, token file), with the one
  * hf_token_resolve() would pick marked active. For diagnostics
  * (`hf auth status`): show tokens only through hf_token_mask().
- * @param out receives an array of @p count entries; free with
- *        hf_token_candidates_free().
- * @return HF_OK (also when no source is set); HF_EINVAL (NULL argument);
- *         HF_ENOMEM. An unreadable token file is not an error: its entry
- *         has `error` set.
+ * @param out receives an array of *@p count entries (NULL on failure); the
+ *        caller owns it and the tokens in it: free with
+ *        hf_token_candidates_free(*out, *count).
+ * @param count receives the number of entries (0 on failure).
+ * @param explicit_token read during the call only; may be NULL.
+ * @return HF_OK (also when no source is set); HF_EINVAL (NULL client,
+ *         @p out or @p count); HF_ENOMEM. An unreadable token file is not
+ *         an error: its entry has `error` set.
+ * Thread-safety: one thread at a time per client.
  * @since 0.1
  */
-HF_EXTERN(int) hf_token_candidates(hf_client *client, const char *explicit_token,
-				   hf_token_candidate **out, size_t *count);
-/** Free the result of hf_token_candidates(), wiping the tokens. NULL is a no-op. @since 0.1 */
+HF_EXTERN(int) hf_token_candidates(hf_token_candidate **out, size_t *count, hf_client *client,
+				   const char *explicit_token);
+/**
+ * Free the result of hf_token_candidates(), wiping the tokens. NULL is a
+ * no-op. Thread-safety: any thread. @since 0.1
+ */
 HF_EXTERN(void) hf_token_candidates_free(hf_token_candidate *list, size_t count);
 
 /**
@@ -91,8 +106,9 @@ HF_EXTERN(void) hf_token_candidates_free(hf_token_candidate *list, size_t count)
 HF_EXTERN(char *) hf_token_mask(const char *token);
 
 /**
- * Role of a token as the Hub reports it. Owned by the caller with every
- * string in it: release with hf_whoami_free(). @since 0.1
+ * Role of a token as the Hub reports it. Allocated by the library, owned
+ * by the caller with every string in it: release with hf_whoami_free().
+ * May gain fields at the end (common.h, rule 2). @since 0.1
  */
 typedef struct hf_whoami {
 	char *type;        /**< "user" or "org" */
@@ -107,22 +123,29 @@ typedef struct hf_whoami {
 
 /**
  * Ask the Hub who owns a token (GET /api/whoami-v2).
- * @param token the token to check; NULL resolves one as hf_token_resolve().
- * @param out receives the result; free with hf_whoami_free().
- *        Set only on HF_OK.
- * @return HF_OK; HF_EINVAL (NULL client or @p out); HF_ENOTOKEN when no
- *         token is found (HF_HUB_DISABLE_IMPLICIT_TOKEN does not apply:
- *         asking who owns a token is explicit); HF_EAUTH for an invalid
- *         token (the hint names its source); HF_EOFFLINE in offline mode;
- *         HF_ENETWORK, HF_ETIMEOUT, HF_ETLS, HF_ERATELIMIT, HF_ESERVER,
- *         HF_EPROTOCOL.
+ * @param out receives the result, owned by the caller: free with
+ *        hf_whoami_free(). Set only on HF_OK, NULL otherwise.
+ * @param token the token to check (read during the call only); NULL
+ *        resolves one as hf_token_resolve().
+ * @return HF_OK; HF_EINVAL (NULL client or @p out, or a token that cannot
+ *         go into an HTTP header); HF_EIO (the token file cannot be read);
+ *         HF_ENOTOKEN when no token is found (HF_HUB_DISABLE_IMPLICIT_TOKEN
+ *         does not apply: asking who owns a token is explicit); HF_EAUTH
+ *         for an invalid token (the hint names its source); HF_EFORBIDDEN
+ *         (403); HF_ENOTFOUND (404: not a Hub endpoint); HF_EOFFLINE in
+ *         offline mode; HF_ENETWORK, HF_ETIMEOUT, HF_ETLS, HF_ERATELIMIT,
+ *         HF_ESERVER, HF_EPROTOCOL; HF_ENOMEM.
+ * Thread-safety: one thread at a time per client.
  * @since 0.1
  */
-HF_EXTERN(int) hf_whoami_get(hf_client *client, const char *token, hf_whoami **out);
-/** Free a result of hf_whoami_get(). NULL is a no-op. @since 0.1 */
+HF_EXTERN(int) hf_whoami_get(hf_whoami **out, hf_client *client, const char *token);
+/** Free a result of hf_whoami_get(). NULL is a no-op. Thread-safety: any thread. @since 0.1 */
 HF_EXTERN(void) hf_whoami_free(hf_whoami *who);
 
-/** One section of the stored_tokens file; owned by its ::hf_stored_tokens. @since 0.1 */
+/**
+ * One section of the stored_tokens file; owned by its ::hf_stored_tokens.
+ * An array element: its layout is fixed (common.h, rule 3). @since 0.1
+ */
 typedef struct hf_stored_token {
 	char *name;
 	char *token;
@@ -130,7 +153,10 @@ typedef struct hf_stored_token {
 	long long expires_at; /**< unix seconds, OAuth only, else 0 */
 } hf_stored_token;
 
-/** The stored_tokens file (hf_stored_tokens_load()). @since 0.1 */
+/**
+ * The stored_tokens file (hf_stored_tokens_load()). Allocated by the
+ * library; may gain fields at the end (common.h, rule 2). @since 0.1
+ */
 typedef struct hf_stored_tokens {
 	hf_stored_token *items; /**< sorted by name */
 	size_t count;
@@ -141,13 +167,15 @@ typedef struct hf_stored_tokens {
  * an empty list. A file that does not parse is an empty list too, and
  * hf_client_error() then carries a warning message with code HF_EPROTOCOL
  * while the call returns HF_OK, as the official client does.
- * @param out receives the list; free with hf_stored_tokens_free().
- * @return HF_OK; HF_EINVAL (NULL argument); HF_EIO (the file exists but
- *         cannot be read); HF_ENOMEM.
+ * @param out receives the list (NULL on failure), owned by the caller with
+ *        the tokens in it: free with hf_stored_tokens_free().
+ * @return HF_OK; HF_EINVAL (NULL client or @p out); HF_EIO (the file
+ *         exists but cannot be read); HF_ENOMEM.
+ * Thread-safety: one thread at a time per client.
  * @since 0.1
  */
-HF_EXTERN(int) hf_stored_tokens_load(hf_client *client, hf_stored_tokens **out);
-/** Free a list, wiping the tokens. NULL is a no-op. @since 0.1 */
+HF_EXTERN(int) hf_stored_tokens_load(hf_stored_tokens **out, hf_client *client);
+/** Free a list, wiping the tokens. NULL is a no-op. Thread-safety: any thread. @since 0.1 */
 HF_EXTERN(void) hf_stored_tokens_free(hf_stored_tokens *list);
 
 /**
@@ -168,33 +196,64 @@ HF_EXTERN(int) hf_token_save(hf_client *client, const char *name, const char *to
  */
 HF_EXTERN(int) hf_token_switch(hf_client *client, const char *name);
 
-/** What hf_token_logout() did. @since 0.1 */
+/** The current version of ::hf_logout_result (its `version` field). @since 0.1 */
+#define HF_LOGOUT_RESULT_VERSION 1
+
+/**
+ * What hf_token_logout() did. Allocated by the caller (common.h, rule 1):
+ * initialise with HF_LOGOUT_RESULT_INIT or hf_logout_result_init() before
+ * the call; fields are only ever appended.
+ * @since 0.1
+ */
 typedef struct hf_logout_result {
+	/** HF_LOGOUT_RESULT_VERSION: the layout the caller was compiled with. */
+	unsigned int version;
 	int had_tokens;     /**< a token file or stored token existed */
 	int removed_active; /**< the token file was removed */
 	int found_name;     /**< the named section existed */
 } hf_logout_result;
 
+#define HF_LOGOUT_RESULT_INIT { HF_LOGOUT_RESULT_VERSION, 0, 0, 0 }
+
+/**
+ * Reset @p result to HF_LOGOUT_RESULT_INIT.
+ * @param version pass HF_LOGOUT_RESULT_VERSION.
+ * @return HF_OK; HF_EINVAL for a NULL @p result or an unknown version.
+ * Thread-safety: any thread.
+ * @since 0.1
+ */
+HF_EXTERN(int) hf_logout_result_init(hf_logout_result *result, unsigned int version);
+
 /**
  * Log out: with @p name NULL, remove the token file and stored_tokens;
  * otherwise remove that section, and the token file too if it held that
  * token. Does not touch git credentials (see hf_git_credential_reject()).
- * @param result may be NULL.
- * @return HF_OK or HF_EIO.
+ * @param out may be NULL; else its `version` must be set
+ *        (HF_LOGOUT_RESULT_INIT). Filled on every return but HF_EINVAL;
+ *        after a failure it says what was done before it.
+ * @param name the stored token's name (read during the call only), or NULL.
+ * @return HF_OK; HF_EINVAL (NULL client, or @p out with an unknown
+ *         version: nothing is removed); HF_EIO (a file cannot be read,
+ *         written or removed); HF_ENOMEM.
+ * Thread-safety: one thread at a time per client.
  * @since 0.1
  */
-HF_EXTERN(int) hf_token_logout(hf_client *client, const char *name, hf_logout_result *result);
+HF_EXTERN(int) hf_token_logout(hf_logout_result *out, hf_client *client, const char *name);
 
 /**
  * The git credential helpers configured for the current user
  * (`git config --list`, keys credential.helper), sorted, de-duplicated.
  * An empty list when git is missing or none is set.
- * @param out filled; release with hf_strlist_dispose().
- * @return HF_OK (git missing counts as no helper); HF_EINVAL; HF_ENOMEM.
+ * @param out a list the caller provides; it is overwritten (not freed:
+ *        pass an empty one) and filled with strings the caller owns:
+ *        release them with hf_strlist_dispose(). Empty on failure.
+ * @return HF_OK (git missing counts as no helper); HF_EINVAL (NULL client
+ *         or @p out); HF_ENOMEM.
  * Runs git as a child process.
+ * Thread-safety: one thread at a time per client.
  * @since 0.1
  */
-HF_EXTERN(int) hf_git_credential_helpers(hf_client *client, hf_strlist *out);
+HF_EXTERN(int) hf_git_credential_helpers(hf_strlist *out, hf_client *client);
 
 /**
  * Store @p token for the endpoint with `git credential approve`

@@ -76,7 +76,8 @@ HF_EXTERN(int) hf_client_options_init(hf_client_options *opts, unsigned int vers
  * A client's resolved configuration (hf_client_config()). Every string is
  * owned by the client. The *_source fields say where a value came from:
  * the variable's name ("HF_HOME"), "option" for hf_client_options, or
- * "default". Fields are only ever appended.
+ * "default". Allocated by the library: fields are only ever appended
+ * (common.h, rule 2).
  * @since 0.1
  */
 typedef struct hf_config {

@@ -2,6 +2,10 @@
  * @file hf/dotenv.h
  * @brief `.env` files, read the way python-dotenv reads them.
  *
+ * Public because a program that embeds libhf may offer what the `hf`
+ * command offers with `--env-file` (and the `hf` command itself uses only
+ * the public API): see "The .env functions" in docs/api.md.
+ *
  * These functions take no client: errors are reported through @p errbuf.
  */
 #ifndef HF_DOTENV_H
@@ -13,17 +17,23 @@ HF_BEGIN_DECL
 
 /**
  * Parse the .env file at @p path: KEY=VALUE lines, `export` prefixes,
- * quotes, escapes, comments and ${VAR} expansion as python-dotenv does.
- * @param keys, values filled in file order (same length); release both
- *        with hf_strlist_dispose(). Values may be secrets.
+ * quotes, escapes, comments and ${VAR} expansion as python-dotenv does
+ * (a malformed line is skipped, as python-dotenv does).
+ * @param keys, values lists the caller provides; they are overwritten
+ *        (not freed: pass empty ones) and filled in file order, with the
+ *        same length. The caller owns the strings: release both with
+ *        hf_strlist_dispose(), after wiping the values, which may be
+ *        secrets. Both are empty on failure.
+ * @param path read during the call only.
  * @param errbuf receives a one-line message on failure (may be NULL);
  *        @p errlen is its size.
- * @return HF_OK, HF_EINVAL (NULL path or list), HF_EIO (cannot read),
- *         HF_ENOMEM.
- * Thread-safety: reentrant.
+ * @return HF_OK; HF_EINVAL (NULL @p keys, @p values or @p path); HF_EIO
+ *         (the file cannot be read, or is larger than 1 MiB); HF_ENOMEM.
+ * Thread-safety: any thread (reentrant; reads the environment for
+ * ${VAR} expansion, so not while another thread changes it).
  * @since 0.1
  */
-HF_EXTERN(int) hf_dotenv_read(const char *path, hf_strlist *keys, hf_strlist *values,
+HF_EXTERN(int) hf_dotenv_read(hf_strlist *keys, hf_strlist *values, const char *path,
 			      char *errbuf, size_t errlen);
 
 /**
@@ -32,9 +42,11 @@ HF_EXTERN(int) hf_dotenv_read(const char *path, hf_strlist *keys, hf_strlist *va
  * value unless @p override is non-zero. Call it before hf_client_new(),
  * which reads the environment.
  * Thread-safety: calls setenv(); not safe while other threads read the
- * environment.
+ * environment (any libhf call may).
+ * @param path read during the call only.
  * @param errbuf, errlen as hf_dotenv_read().
- * @return HF_OK, HF_EINVAL, HF_EIO, HF_ENOMEM.
+ * @return HF_OK; HF_EINVAL (NULL @p path); HF_EIO; HF_ENOMEM (also when
+ *         setenv() runs out of memory: the variables before it are set).
  * @since 0.1
  */
 HF_EXTERN(int) hf_dotenv_load(const char *path, int override, char *errbuf, size_t errlen);

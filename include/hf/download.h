@@ -37,12 +37,19 @@ typedef enum hf_repo_type {
 
 /** "model", "dataset" or "space"; NULL for an unknown value. Static storage; any thread. @since 0.1 */
 HF_EXTERN(const char *) hf_repo_type_name(hf_repo_type type);
-/** Parse "model", "dataset" or "space" (also the plural). HF_OK or HF_EINVAL. Any thread. @since 0.1 */
-HF_EXTERN(int) hf_repo_type_parse(const char *name, hf_repo_type *out);
+/**
+ * Parse "model", "dataset" or "space" (also the plural).
+ * @param out receives the type; left untouched on failure.
+ * @return HF_OK; HF_EINVAL for a NULL argument or an unknown name.
+ * Thread-safety: any thread.
+ * @since 0.1
+ */
+HF_EXTERN(int) hf_repo_type_parse(hf_repo_type *out, const char *name);
 
 /**
  * Progress of a download, passed to ::hf_progress_cb. Owned by the
  * library and valid during the callback only (copy @p file to keep it).
+ * May gain fields at the end (common.h, rule 2).
  * @since 0.1
  */
 typedef struct hf_progress {
@@ -119,39 +126,55 @@ HF_EXTERN(int) hf_download_options_init(hf_download_options *opts, unsigned int 
  * at all. When the Hub cannot be reached, or refuses, a cached copy is
  * returned as the official client does (not for a file or revision the
  * Hub says does not exist).
- * @param opts NULL for the defaults; include/exclude are ignored here.
  * @param path_out receives the path of the file in the snapshot
  *        (`<cache>/models--org--name/snapshots/<commit>/<filename>`), or
- *        in local_dir; free with hf_free().
- * @return HF_OK; HF_EINVAL (bad repo id, revision or file name, or
- *         dry_run set: use hf_download_plan());
+ *        in local_dir; owned by the caller: free with hf_free(). NULL on
+ *        failure.
+ * @param repo_id, filename read during the call only.
+ * @param opts NULL for the defaults; include/exclude are ignored here.
+ *        Read during the call only.
+ * @return HF_OK; HF_EINVAL (NULL client or @p path_out, bad repo id,
+ *         revision or file name, unknown options version, out-of-range
+ *         option, or dry_run set: use hf_download_plan(); also a token
+ *         that cannot go into an HTTP header);
  *         HF_ENOTFOUND (repository, revision or file: the message says
  *         which); HF_EGATED (gated repo: the hint gives the page to request
  *         access); HF_EAUTH; HF_EFORBIDDEN; HF_EOFFLINE (offline and not
  *         cached); HF_EINTEGRITY (hash or size mismatch: nothing kept);
  *         HF_ENETWORK, HF_ETIMEOUT, HF_ETLS, HF_ERATELIMIT, HF_ESERVER
- *         (after retries); HF_EIO, HF_ENOSPC; HF_ECANCELLED.
+ *         (after retries); HF_EPROTOCOL (a reply that is not the Hub's);
+ *         HF_EIO, HF_ENOSPC; HF_ENOMEM; HF_ECANCELLED (the progress
+ *         callback asked).
+ * Thread-safety: one thread at a time per client; the call runs worker
+ * threads of its own (see the top of this header).
  * @since 0.1
  */
-HF_EXTERN(int) hf_download_file(hf_client *client, const char *repo_id, const char *filename,
-				const hf_download_options *opts, char **path_out);
+HF_EXTERN(int) hf_download_file(char **path_out, hf_client *client, const char *repo_id,
+				const char *filename, const hf_download_options *opts);
 
 /**
  * Download every file of a repository revision (filtered by include and
  * exclude) into the cache (or local_dir): one listing of the revision's
  * files, then up to max_workers files at once.
- * @param opts NULL for the defaults.
  * @param path_out receives the snapshot directory
  *        (`<cache>/models--org--name/snapshots/<commit>`) or the real path
- *        of local_dir; free with hf_free().
- * @return as hf_download_file(); when several files fail, the first
- *         failure is reported.
+ *        of local_dir; owned by the caller: free with hf_free(). NULL on
+ *        failure.
+ * @param repo_id read during the call only.
+ * @param opts NULL for the defaults; read during the call only.
+ * @return as hf_download_file() (the file name errors aside); when several
+ *         files fail, the first failure is reported.
+ * Thread-safety: one thread at a time per client; the call runs worker
+ * threads of its own (see the top of this header).
  * @since 0.1
  */
-HF_EXTERN(int) hf_download_snapshot(hf_client *client, const char *repo_id,
-				    const hf_download_options *opts, char **path_out);
+HF_EXTERN(int) hf_download_snapshot(char **path_out, hf_client *client, const char *repo_id,
+				    const hf_download_options *opts);
 
-/** One file of a plan; owned by its ::hf_plan. @since 0.1 */
+/**
+ * One file of a plan; owned by its ::hf_plan. An array element: its layout
+ * is fixed (common.h, rule 3). @since 0.1
+ */
 typedef struct hf_plan_file {
 	char *path;         /**< in the repo */
 	uint64_t size;
@@ -159,7 +182,11 @@ typedef struct hf_plan_file {
 	int selected;       /**< passes the include/exclude filter */
 } hf_plan_file;
 
-/** What a download would do (hf_download_plan()); release with hf_plan_free(). @since 0.1 */
+/**
+ * What a download would do (hf_download_plan()); release with
+ * hf_plan_free(). Allocated by the library; may gain fields at the end
+ * (common.h, rule 2). @since 0.1
+ */
 typedef struct hf_plan {
 	char *commit;          /**< resolved commit */
 	hf_plan_file *files;   /**< every file of the revision, sorted by path */
@@ -169,15 +196,23 @@ typedef struct hf_plan {
 /**
  * Resolve and list without downloading (the CLI's --dry-run). With
  * @p filename non-NULL only that file is planned.
- * @param opts NULL for the defaults; dry_run is implied.
- * @param out receives the plan; free with hf_plan_free().
- * @return the errors of hf_download_file() that concern the Hub and the
- *         cache (nothing is fetched, so no integrity or space errors).
+ * @param out receives the plan, owned by the caller: free with
+ *        hf_plan_free(). NULL on failure.
+ * @param repo_id, filename read during the call only; @p filename may be NULL.
+ * @param opts NULL for the defaults; dry_run is implied. Read during the
+ *        call only.
+ * @return HF_OK; HF_EINVAL (NULL client or @p out, and the argument and
+ *         option errors of hf_download_file()); HF_ENOTFOUND; HF_EGATED;
+ *         HF_EAUTH; HF_EFORBIDDEN; HF_EOFFLINE; HF_ENETWORK, HF_ETIMEOUT,
+ *         HF_ETLS, HF_ERATELIMIT, HF_ESERVER; HF_EPROTOCOL; HF_EIO;
+ *         HF_ENOMEM. Nothing is fetched, so no integrity, space or
+ *         cancellation errors.
+ * Thread-safety: one thread at a time per client.
  * @since 0.1
  */
-HF_EXTERN(int) hf_download_plan(hf_client *client, const char *repo_id, const char *filename,
-				const hf_download_options *opts, hf_plan **out);
-/** Free a plan. NULL is a no-op. @since 0.1 */
+HF_EXTERN(int) hf_download_plan(hf_plan **out, hf_client *client, const char *repo_id,
+				const char *filename, const hf_download_options *opts);
+/** Free a plan. NULL is a no-op. Thread-safety: any thread. @since 0.1 */
 HF_EXTERN(void) hf_plan_free(hf_plan *plan);
 
 HF_END_DECL

@@ -90,7 +90,8 @@ typedef enum hf_remedy {
  * Details of the last failed call on a client (hf_client_error()). Owned
  * by the client, valid until the next call on that client or
  * hf_client_free(): copy what must outlive it. Never contains a token.
- * Fields are only ever appended.
+ * Allocated by the library: fields are only ever appended (common.h,
+ * rule 2).
  * @since 0.1
  */
 typedef struct hf_error {

@@ -39,7 +39,7 @@ static int add_git_credential(hf_client *client, const char *token)
 	hf_strlist helpers = { NULL, 0 };
 	int rc;
 
-	hf_git_credential_helpers(client, &helpers);
+	hf_git_credential_helpers(&helpers, client);
 	if (helpers.count == 0) {
 		printf("Cannot authenticate through git-credential as no helper is defined on your machine.\n"
 		       "You might want to set the 'store' credential helper as default:\n\n"
@@ -137,7 +137,7 @@ int cmd_auth_login(int argc, char **argv)
 	} else {
 		char *existing = NULL;
 
-		if (!force && hf_token_resolve(client, NULL, &existing, NULL) == HF_OK && existing) {
+		if (!force && hf_token_resolve(&existing, NULL, client, NULL) == HF_OK && existing) {
 			hf_free_secret(existing);
 			printf("User is already logged in. Use `hf auth login --force` to force re-login.\n");
 			goto done;
@@ -170,7 +170,7 @@ int cmd_auth_login(int argc, char **argv)
 		exit_code = CLI_EXIT_USAGE;
 		goto done;
 	}
-	rc = hf_whoami_get(client, token, &who);
+	rc = hf_whoami_get(&who, client, token);
 	if (rc) {
 		exit_code = cli_fail(client, rc);
 		goto done;
@@ -230,7 +230,7 @@ int cmd_auth_logout(int argc, char **argv)
 	int npos, rc, exit_code = 0;
 	char **pos;
 	hf_client *client = NULL;
-	hf_logout_result res;
+	hf_logout_result res = HF_LOGOUT_RESULT_INIT;
 	const char *v1, *v2;
 	cli_opt opts[] = {
 		{ "token-name", 0, CLI_OPT_STRING, &token_name, "NAME", "Remove only this stored token.", 0 },
@@ -248,7 +248,7 @@ int cmd_auth_logout(int argc, char **argv)
 	free(pos);
 	if (cli_client(&client, NULL, &exit_code))
 		return exit_code;
-	rc = hf_token_logout(client, token_name, &res);
+	rc = hf_token_logout(&res, client, token_name);
 	if (rc) {
 		exit_code = cli_fail(client, rc);
 		goto done;
@@ -316,7 +316,7 @@ int cmd_auth_whoami(int argc, char **argv)
 	if (cli_client(&client, NULL, &exit_code))
 		return exit_code;
 	cfg = hf_client_config(client);
-	rc = hf_whoami_get(client, token_arg, &who);
+	rc = hf_whoami_get(&who, client, token_arg);
 	if (rc) {
 		if (rc == HF_ENOTOKEN)
 			cli_error_line("Not logged in", "run 'hf auth login' or set HF_TOKEN");
@@ -382,7 +382,7 @@ static int dotenv_token_exposed(void)
 
 	if (stat(".env", &st) != 0 || !S_ISREG(st.st_mode))
 		return 0;
-	if (hf_dotenv_read(".env", &keys, &values, NULL, 0) != HF_OK)
+	if (hf_dotenv_read(&keys, &values, ".env", NULL, 0) != HF_OK)
 		return 0;
 	for (i = 0; i < keys.count; i++)
 		if (strstr(keys.items[i], "TOKEN") && values.items[i][0])
@@ -441,7 +441,7 @@ int cmd_auth_status(int argc, char **argv)
 	if (cli_client(&client, NULL, &exit_code))
 		return exit_code;
 	cfg = hf_client_config(client);
-	rc = hf_token_candidates(client, token_arg, &cands, &n);
+	rc = hf_token_candidates(&cands, &n, client, token_arg);
 	if (rc) {
 		exit_code = cli_fail(client, rc);
 		goto done;
@@ -451,7 +451,7 @@ int cmd_auth_status(int argc, char **argv)
 			active = &cands[i];
 	if (active && !no_check && !cfg->offline) {
 		checked = 1;
-		check_rc = hf_whoami_get(client, token_arg, &who);
+		check_rc = hf_whoami_get(&who, client, token_arg);
 	}
 	exposed = dotenv_token_exposed();
 
@@ -606,14 +606,14 @@ int cmd_auth_list(int argc, char **argv)
 		return CLI_EXIT_USAGE;
 	if (cli_client(&client, NULL, &exit_code))
 		return exit_code;
-	rc = hf_stored_tokens_load(client, &list);
+	rc = hf_stored_tokens_load(&list, client);
 	if (rc) {
 		exit_code = cli_fail(client, rc);
 		goto done;
 	}
 	if (hf_client_error(client)->code == HF_EPROTOCOL)
 		cli_warn("%s", hf_client_error(client)->message);
-	hf_token_resolve(client, NULL, &active, NULL);
+	hf_token_resolve(&active, NULL, client, NULL);
 	if (fmt == CLI_FMT_JSON) {
 		print_token_list_json(list, active);
 		goto done;
@@ -692,7 +692,7 @@ int cmd_auth_switch(int argc, char **argv)
 	if (cli_client(&client, NULL, &exit_code))
 		return exit_code;
 	cfg = hf_client_config(client);
-	rc = hf_stored_tokens_load(client, &list);
+	rc = hf_stored_tokens_load(&list, client);
 	if (rc) {
 		exit_code = cli_fail(client, rc);
 		goto done;
@@ -772,7 +772,7 @@ int cmd_auth_token(int argc, char **argv)
 	free(pos);
 	if (cli_client(&client, NULL, &exit_code))
 		return exit_code;
-	rc = hf_token_resolve(client, NULL, &token, NULL);
+	rc = hf_token_resolve(&token, NULL, client, NULL);
 	if (rc) {
 		exit_code = cli_fail(client, rc);
 	} else if (!token) {

@@ -220,7 +220,7 @@ int cmd_download(int argc, char **argv)
 	}
 	if (type_from_id)
 		repo_type = type_from_id;
-	if (repo_type && hf_repo_type_parse(repo_type, &o.repo_type) != HF_OK) {
+	if (repo_type && hf_repo_type_parse(&o.repo_type, repo_type) != HF_OK) {
 		cli_error_line("invalid --repo-type: use model, dataset or space", NULL);
 		exit_code = CLI_EXIT_USAGE;
 		goto done;
@@ -270,8 +270,8 @@ int cmd_download(int argc, char **argv)
 	if (dry_run) {
 		hf_plan *plan = NULL;
 
-		rc = hf_download_plan(client, repo_id, npos == 2 && pos[1][strlen(pos[1]) - 1] != '/' ? pos[1] : NULL,
-				      &o, &plan);
+		rc = hf_download_plan(&plan, client, repo_id,
+				      npos == 2 && pos[1][strlen(pos[1]) - 1] != '/' ? pos[1] : NULL, &o);
 		if (rc)
 			exit_code = cli_fail(client, rc);
 		else
@@ -292,7 +292,7 @@ int cmd_download(int argc, char **argv)
 	if (npos == 2 && pos[1][strlen(pos[1]) - 1] != '/') {
 		o.include = NULL;
 		o.include_count = 0;
-		rc = hf_download_file(client, repo_id, pos[1], &o, &path);
+		rc = hf_download_file(&path, client, repo_id, pos[1], &o);
 	} else {
 		/* "dir/" means everything under it. */
 		int i;
@@ -309,7 +309,7 @@ int cmd_download(int argc, char **argv)
 				}
 			}
 		}
-		rc = hf_download_snapshot(client, repo_id, &o, &path);
+		rc = hf_download_snapshot(&path, client, repo_id, &o);
 		for (i = 1; i < npos && patterns; i++)
 			if (patterns[i - 1] != pos[i])
 				free((char *)(uintptr_t)patterns[i - 1]);

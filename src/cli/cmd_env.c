@@ -92,9 +92,9 @@ int cmd_env(int argc, char **argv)
 	if (cli_client(&client, NULL, &exit_code))
 		return exit_code;
 	cfg = hf_client_config(client);
-	if (hf_token_candidates(client, NULL, &cands, &ncands) != HF_OK)
+	if (hf_token_candidates(&cands, &ncands, client, NULL) != HF_OK)
 		ncands = 0;
-	hf_git_credential_helpers(client, &helpers);
+	hf_git_credential_helpers(&helpers, client);
 
 #define ROW(k, v) do { rows[n].key = (k); rows[n].value = (v); n++; } while (0)
 	ROW("hf version", dup_or_none(hf_version()));

@@ -1,5 +1,5 @@
 /*
- * hf_cache_delete and hf_cache_prune (hub-protocol.md §6.1, §6.2).
+ * hf_cache_delete and hf_cache_prune (docs/internals/cache.md, "Prune and delete").
  * Everything is removed with unlinkat() on directories opened with
  * O_NOFOLLOW: a link is removed as a link, never followed. A blob whose
  * .lock is held (a download is writing it) is never removed.
@@ -273,21 +273,76 @@ blobs:
 	return HF_OK;
 }
 
-int hf_cache_delete(hf_client *c, const char *cache_dir, hf_repo_type type, const char *repo_id,
-		    const char *const *revisions, size_t count, int dry_run,
-		    hf_cache_delete_result *result)
+int hf_cache_delete_result_init(hf_cache_delete_result *result, unsigned int version)
 {
-	hf_cache_delete_result res = { 0, 0, 0, 0 };
+	hf_cache_delete_result def = HF_CACHE_DELETE_RESULT_INIT;
+
+	if (!result || version != HF_CACHE_DELETE_RESULT_VERSION)
+		return HF_EINVAL;
+	*result = def;
+	return HF_OK;
+}
+
+int hf_cache_delete_options_init(hf_cache_delete_options *opts, unsigned int version)
+{
+	hf_cache_delete_options def = HF_CACHE_DELETE_OPTIONS_INIT;
+
+	if (!opts || version != HF_CACHE_DELETE_OPTIONS_VERSION)
+		return HF_EINVAL;
+	*opts = def;
+	return HF_OK;
+}
+
+int hf_cache_prune_options_init(hf_cache_prune_options *opts, unsigned int version)
+{
+	hf_cache_prune_options def = HF_CACHE_PRUNE_OPTIONS_INIT;
+
+	if (!opts || version != HF_CACHE_PRUNE_OPTIONS_VERSION)
+		return HF_EINVAL;
+	*opts = def;
+	return HF_OK;
+}
+
+/* Refuse a result struct of a layout this library does not know. */
+static int check_result(hf_client *c, const hf_cache_delete_result *result)
+{
+	if (result && result->version != HF_CACHE_DELETE_RESULT_VERSION)
+		return hf__error_set(c, HF_EINVAL, NULL, "hf_cache_delete_result version %u is not supported",
+				     result->version);
+	return HF_OK;
+}
+
+int hf_cache_delete(hf_cache_delete_result *result, hf_client *c, const char *repo_id,
+		    const hf_cache_delete_options *opts)
+{
+	hf_cache_delete_options o = HF_CACHE_DELETE_OPTIONS_INIT;
+	hf_cache_delete_result res = HF_CACHE_DELETE_RESULT_INIT;
 	hf_cache_info scratch;
 	hf_cached_repo repo;
 	unsigned char *doomed = NULL;
 	char *root = NULL, *folder = NULL, warn[1200];
-	size_t i, k;
-	int rc = HF_OK, r;
+	const char *const *revisions;
+	const char *cache_dir;
+	hf_repo_type type;
+	size_t i, k, count;
+	int rc = HF_OK, r, dry_run;
 
 	if (!c)
 		return HF_EINVAL;
 	hf__error_clear(c);
+	if (opts && opts->version != HF_CACHE_DELETE_OPTIONS_VERSION)
+		return hf__error_set(c, HF_EINVAL, NULL, "hf_cache_delete_options version %u is not supported",
+				     opts->version);
+	rc = check_result(c, result);
+	if (rc)
+		return rc;
+	if (opts)
+		o = *opts;
+	type = o.repo_type;
+	revisions = o.revisions;
+	count = o.revision_count;
+	cache_dir = o.cache_dir;
+	dry_run = o.dry_run;
 	memset(&scratch, 0, sizeof(scratch));
 	if (!repo_id || !hf__valid_repo_id(repo_id))
 		return hf__error_set(c, HF_EINVAL, NULL, "invalid repository id '%s'", repo_id ? repo_id : "");
@@ -326,9 +381,10 @@ int hf_cache_delete(hf_client *c, const char *cache_dir, hf_repo_type type, cons
 							   strerror(-r))
 					   : HF_OK;
 		} else {
-			rc = hf__error_set(c, HF_ENOTFOUND, "list what is cached with 'hf cache ls'",
+			rc = hf__error_set(c, HF_ENOTFOUND, "list what is cached",
 					   "%s '%s' is not in the cache (%s)", hf_repo_type_name(type), repo_id,
 					   root);
+			hf__error_remedy(c, HF_REMEDY_LIST_CACHE);
 		}
 		hf__buf_dispose(&p);
 		goto done;
@@ -410,18 +466,32 @@ static int prune_incomplete(const char *root, const hf_cache_info *info, int dry
 	return 0;
 }
 
-int hf_cache_prune(hf_client *c, const char *cache_dir, int dry_run, hf_cache_delete_result *result)
+int hf_cache_prune(hf_cache_delete_result *result, hf_client *c, const hf_cache_prune_options *opts)
 {
-	hf_cache_delete_result res = { 0, 0, 0, 0 };
+	hf_cache_prune_options o = HF_CACHE_PRUNE_OPTIONS_INIT;
+	hf_cache_delete_result res = HF_CACHE_DELETE_RESULT_INIT;
 	hf_cache_info *info = NULL;
 	size_t i, j;
-	int rc;
+	int rc, dry_run;
 
 	if (!c)
 		return HF_EINVAL;
-	rc = hf_cache_scan(c, cache_dir, &info);
+	hf__error_clear(c);
+	if (opts && opts->version != HF_CACHE_PRUNE_OPTIONS_VERSION)
+		return hf__error_set(c, HF_EINVAL, NULL, "hf_cache_prune_options version %u is not supported",
+				     opts->version);
+	rc = check_result(c, result);
 	if (rc)
 		return rc;
+	if (opts)
+		o = *opts;
+	dry_run = o.dry_run;
+	rc = hf_cache_scan(&info, c, o.cache_dir);
+	if (rc) {
+		if (result)
+			*result = res;
+		return rc;
+	}
 	for (i = 0; i < info->nb_repos && !rc; i++) {
 		hf_cached_repo *repo = &info->repos[i];
 		unsigned char *doomed = calloc(repo->nb_revisions ? repo->nb_revisions : 1, 1);

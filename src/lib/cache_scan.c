@@ -1,5 +1,5 @@
 /*
- * hf_cache_scan (hub-protocol.md §6.3). Built on openat/fstatat so that a
+ * hf_cache_scan (docs/internals/cache.md, the layout it reads). Built on openat/fstatat so that a
  * cache of 100,000 files is a few hundred thousand system calls, and never
  * follows a link out of the cache: a snapshot link counts only when it
  * points into its own repository's blobs/.
@@ -457,7 +457,7 @@ int hf__scan_repo(const char *root, const char *name, hf_cached_repo *repo, hf_c
 		}
 		memcpy(type, name, tl - 1);
 		type[tl - 1] = '\0';
-		hf_repo_type_parse(type, &repo->repo_type);
+		hf_repo_type_parse(&repo->repo_type, type);
 		if (strcmp(type, "model") && strcmp(type, "dataset") && strcmp(type, "space")) {
 			snprintf(warn, warnlen, "Repo type must be `dataset`, `model` or `space`, found `%s`: %s/%s",
 				 type, root, name);
@@ -650,7 +650,7 @@ static int cmp_repo(const void *a, const void *b)
 	return strcmp(x->repo_id, y->repo_id);
 }
 
-int hf_cache_scan(hf_client *c, const char *cache_dir, hf_cache_info **out)
+int hf_cache_scan(hf_cache_info **out, hf_client *c, const char *cache_dir)
 {
 	static const char *const skip[] = { ".locks", "CACHEDIR.TAG", ".DS_Store", "Thumbs.db",
 					    "desktop.ini", NULL };

@@ -19,9 +19,8 @@
 #include "util.h"
 #include "validate.h"
 
-enum { ISSUE_MISMATCH = 1, ISSUE_MISSING = 2, ISSUE_EXTRA = 3 };
-
-static int add_issue(hf_verify_result *r, const char *file, int kind, const char *problem)
+static int add_issue(hf_verify_result *r, const char *file, hf_verify_issue_kind kind,
+		     const char *problem)
 {
 	hf_verify_issue *items = realloc(r->issues, (r->nb_issues + 1) * sizeof(*items));
 
@@ -37,9 +36,9 @@ static int add_issue(hf_verify_result *r, const char *file, int kind, const char
 		return -1;
 	}
 	r->nb_issues++;
-	if (kind == ISSUE_MISMATCH)
+	if (kind == HF_VERIFY_MISMATCH)
 		r->mismatches++;
-	else if (kind == ISSUE_MISSING)
+	else if (kind == HF_VERIFY_MISSING)
 		r->missing++;
 	else
 		r->extra++;
@@ -58,24 +57,24 @@ static int check_file(hf_verify_result *r, const char *rel, const char *path, co
 	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		if (fd >= 0)
 			close(fd);
-		return add_issue(r, rel, ISSUE_MISSING, "missing (or a broken link)");
+		return add_issue(r, rel, HF_VERIFY_MISSING, "missing (or a broken link)");
 	}
 	if (expected_size != UINT64_MAX && (uint64_t)st.st_size != expected_size) {
 		close(fd);
 		snprintf(msg, sizeof(msg), "size mismatch: expected %llu bytes, found %llu",
 			 (unsigned long long)expected_size, (unsigned long long)st.st_size);
-		return add_issue(r, rel, ISSUE_MISMATCH, msg);
+		return add_issue(r, rel, HF_VERIFY_MISMATCH, msg);
 	}
 	rc = hf__hash_fd(fd, kind, (uint64_t)st.st_size, got);
 	close(fd);
 	if (rc) {
 		snprintf(msg, sizeof(msg), "cannot read: %s", strerror(rc < 0 ? -rc : EIO));
-		return add_issue(r, rel, ISSUE_MISMATCH, msg);
+		return add_issue(r, rel, HF_VERIFY_MISMATCH, msg);
 	}
 	if (strcmp(got, etag) != 0) {
 		snprintf(msg, sizeof(msg), "hash mismatch: expected %s %s, got %s",
 			 kind == HF__HASH_SHA256 ? "sha256" : "git-sha1", etag, got);
-		return add_issue(r, rel, ISSUE_MISMATCH, msg);
+		return add_issue(r, rel, HF_VERIFY_MISMATCH, msg);
 	}
 	r->verified++;
 	return 0;
@@ -113,7 +112,7 @@ static void walk(walk_ctx *w, const char *rel, int depth)
 				walk(w, child.data, depth + 1);
 			} else if (w->tree) {
 				if (!hf__tree_find(w->tree, child.data) &&
-				    add_issue(w->r, child.data, ISSUE_EXTRA, "not in the repository") < 0)
+				    add_issue(w->r, child.data, HF_VERIFY_EXTRA, "not in the repository") < 0)
 					w->oom = 1;
 			} else if (S_ISLNK(st.st_mode)) {
 				char target[1024];
@@ -138,9 +137,36 @@ static void walk(walk_ctx *w, const char *rel, int depth)
 	hf__buf_dispose(&dir);
 }
 
-int hf_cache_verify(hf_client *c, const char *repo_id, const hf_download_options *opts,
-		    hf_verify_result **out)
+int hf_cache_verify_options_init(hf_cache_verify_options *opts, unsigned int version)
 {
+	hf_cache_verify_options def = HF_CACHE_VERIFY_OPTIONS_INIT;
+
+	if (!opts || version != HF_CACHE_VERIFY_OPTIONS_VERSION)
+		return HF_EINVAL;
+	*opts = def;
+	return HF_OK;
+}
+
+/* The listing is the one of a snapshot download with the same settings. */
+static void listing_options(hf_download_options *d, const hf_cache_verify_options *v)
+{
+	hf_download_options_init(d, HF_DOWNLOAD_OPTIONS_VERSION);
+	d->repo_type = v->repo_type;
+	d->revision = v->revision;
+	d->include = v->include;
+	d->include_count = v->include_count;
+	d->exclude = v->exclude;
+	d->exclude_count = v->exclude_count;
+	d->cache_dir = v->cache_dir;
+	d->local_dir = v->local_dir;
+	d->token = v->token;
+	d->offline = v->offline;
+}
+
+int hf_cache_verify(hf_verify_result **out, hf_client *c, const char *repo_id,
+		    const hf_cache_verify_options *opts)
+{
+	hf_download_options dopts;
 	hf__tree tree = { NULL, 0, 0 };
 	hf_verify_result *r;
 	char commit[41];
@@ -153,7 +179,14 @@ int hf_cache_verify(hf_client *c, const char *repo_id, const hf_download_options
 	if (!c || !out)
 		return HF_EINVAL;
 	*out = NULL;
-	rc = hf__download_listing(c, repo_id, opts, commit, &tree, &listed, &repo_dir);
+	if (opts && opts->version != HF_CACHE_VERIFY_OPTIONS_VERSION) {
+		hf__error_clear(c);
+		return hf__error_set(c, HF_EINVAL, NULL, "hf_cache_verify_options version %u is not supported",
+				     opts->version);
+	}
+	if (opts)
+		listing_options(&dopts, opts);
+	rc = hf__download_listing(c, repo_id, opts ? &dopts : NULL, commit, &tree, &listed, &repo_dir);
 	if (rc)
 		return rc;
 	r = calloc(1, sizeof(*r));
@@ -174,9 +207,10 @@ int hf_cache_verify(hf_client *c, const char *repo_id, const hf_download_options
 		struct stat st;
 
 		if (stat(base.data, &st) != 0 || !S_ISDIR(st.st_mode)) {
-			rc = hf__error_set(c, HF_ENOTFOUND, "download it first with 'hf download'",
+			rc = hf__error_set(c, HF_ENOTFOUND, "download it first",
 					   "revision %s of '%s' is not in the cache (%s)", commit, repo_id,
 					   base.data);
+			hf__error_remedy(c, HF_REMEDY_DOWNLOAD_FIRST);
 			goto done;
 		}
 	}
@@ -193,7 +227,7 @@ int hf_cache_verify(hf_client *c, const char *repo_id, const hf_download_options
 		if (!p.data)
 			e = -1;
 		else if (lstat(p.data, &st) != 0)
-			e = add_issue(r, f->path, ISSUE_MISSING, "missing");
+			e = add_issue(r, f->path, HF_VERIFY_MISSING, "missing");
 		else
 			e = check_file(r, f->path, p.data, hf__tree_file_etag(f), f->size);
 		hf__buf_dispose(&p);

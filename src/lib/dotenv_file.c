@@ -27,7 +27,7 @@ static int on_pair(const char *key, const char *value, void *payload)
 	return 0;
 }
 
-int hf_dotenv_read(const char *path, hf_strlist *keys, hf_strlist *values, char *errbuf, size_t errlen)
+int hf_dotenv_read(hf_strlist *keys, hf_strlist *values, const char *path, char *errbuf, size_t errlen)
 {
 	collect col;
 	char *text = NULL;
@@ -66,7 +66,7 @@ int hf_dotenv_load(const char *path, int override, char *errbuf, size_t errlen)
 {
 	hf_strlist keys, values;
 	size_t i;
-	int rc = hf_dotenv_read(path, &keys, &values, errbuf, errlen);
+	int rc = hf_dotenv_read(&keys, &values, path, errbuf, errlen);
 
 	if (rc)
 		return rc;

@@ -111,7 +111,7 @@ int hf__dl_init(hf__dl *d, hf_client *c, const char *repo_id, const hf_download_
 	d->offline = d->o.offline || c->cfg.offline;
 	/* An explicit token is always sent; a found one unless implicit tokens are off. */
 	if ((d->o.token && *d->o.token) || c->explicit_token || !c->cfg.disable_implicit_token) {
-		rc = hf_token_resolve(c, d->o.token, &d->token, &d->source);
+		rc = hf_token_resolve(&d->token, &d->source, c, d->o.token);
 		if (rc)
 			return rc;
 	}

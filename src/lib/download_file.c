@@ -167,8 +167,8 @@ static int fetch_single(hf__dl *d, const char *file, const hf__file_meta *meta)
 	return rc;
 }
 
-int hf_download_file(hf_client *c, const char *repo_id, const char *filename,
-		     const hf_download_options *opts, char **path_out)
+int hf_download_file(char **path_out, hf_client *c, const char *repo_id, const char *filename,
+		     const hf_download_options *opts)
 {
 	const char *why = NULL;
 	hf__file_meta meta;

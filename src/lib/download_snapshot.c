@@ -155,8 +155,8 @@ static int selected(const hf__dl *d, const char *path)
 				d->o.exclude, d->o.exclude ? d->o.exclude_count : 0);
 }
 
-int hf_download_snapshot(hf_client *c, const char *repo_id, const hf_download_options *opts,
-			 char **path_out)
+int hf_download_snapshot(char **path_out, hf_client *c, const char *repo_id,
+			 const hf_download_options *opts)
 {
 	hf__tree tree = { NULL, 0, 0 };
 	hf__dl_job *jobs = NULL;
@@ -298,8 +298,8 @@ static int plan_add(hf_plan *p, const char *path, uint64_t size, int sel, int wi
 	return 0;
 }
 
-int hf_download_plan(hf_client *c, const char *repo_id, const char *filename,
-		     const hf_download_options *opts, hf_plan **out)
+int hf_download_plan(hf_plan **out, hf_client *c, const char *repo_id, const char *filename,
+		     const hf_download_options *opts)
 {
 	hf__tree tree = { NULL, 0, 0 };
 	hf_plan *p = NULL;

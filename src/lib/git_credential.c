@@ -1,5 +1,5 @@
 /*
- * git credential helpers (hub-protocol.md §2.3). The token reaches git on
+ * git credential helpers (docs/internals/tokens.md). The token reaches git on
  * its standard input only: never on a command line, never in the
  * environment.
  */
@@ -173,7 +173,7 @@ static int parse_helpers(const char *text, hf_strlist *out)
 	return 0;
 }
 
-int hf_git_credential_helpers(hf_client *c, hf_strlist *out)
+int hf_git_credential_helpers(hf_strlist *out, hf_client *c)
 {
 	char *argv[] = { (char *)"git", (char *)"config", (char *)"--list", NULL };
 	hf__buf text = HF__BUF_INIT;

@@ -22,13 +22,13 @@ const char *hf_repo_type_name(hf_repo_type type)
 	}
 }
 
-int hf_repo_type_parse(const char *name, hf_repo_type *out)
+int hf_repo_type_parse(hf_repo_type *out, const char *name)
 {
 	static const char *const names[][2] = { { "model", "models" }, { "dataset", "datasets" },
 						{ "space", "spaces" } };
 	int i;
 
-	for (i = 0; name && i < 3; i++) {
+	for (i = 0; name && out && i < 3; i++) {
 		if (strcasecmp(name, names[i][0]) == 0 || strcasecmp(name, names[i][1]) == 0) {
 			*out = (hf_repo_type)i;
 			return HF_OK;

@@ -1,4 +1,4 @@
-/* Token resolution (hub-protocol.md §1, guide "Token detection") and masking. */
+/* Token resolution, in the official order of sources, and masking (docs/internals/tokens.md). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,8 +69,10 @@ int hf__token_read_file(hf_client *c, char **out)
 	/* A NUL would silently cut the token short: refuse the file instead. */
 	if (memchr(raw, '\0', len)) {
 		hf_free_secret(raw);
-		return hf__error_set(c, HF_EINVAL, "log in again: hf auth login --force",
-				     "token file '%s' holds a NUL byte: it is not a token", c->token_path);
+		hf__error_set(c, HF_EINVAL, "log in again, with a new token",
+			      "token file '%s' holds a NUL byte: it is not a token", c->token_path);
+		hf__error_remedy(c, HF_REMEDY_NEW_TOKEN);
+		return HF_EINVAL;
 	}
 	*out = hf__token_clean(raw, &oom);
 	hf_free_secret(raw);
@@ -104,8 +106,8 @@ static int read_file_candidate(hf_client *c, hf_token_candidate *cand)
 	return oom ? HF_ENOMEM : HF_OK;
 }
 
-int hf_token_candidates(hf_client *c, const char *explicit_token, hf_token_candidate **out,
-			size_t *count)
+int hf_token_candidates(hf_token_candidate **out, size_t *count, hf_client *c,
+			const char *explicit_token)
 {
 	static const struct {
 		const char *name;
@@ -188,8 +190,8 @@ void hf_token_candidates_free(hf_token_candidate *list, size_t count)
 	free(list);
 }
 
-int hf_token_resolve(hf_client *c, const char *explicit_token, char **token_out,
-		     hf_token_source *source_out)
+int hf_token_resolve(char **token_out, hf_token_source *source_out, hf_client *c,
+		     const char *explicit_token)
 {
 	hf_token_candidate *list = NULL, *winner = NULL, *file;
 	size_t i, n = 0;
@@ -201,7 +203,7 @@ int hf_token_resolve(hf_client *c, const char *explicit_token, char **token_out,
 	*token_out = NULL;
 	if (source_out)
 		*source_out = HF_TOKEN_SOURCE_NONE;
-	rc = hf_token_candidates(c, explicit_token, &list, &n);
+	rc = hf_token_candidates(&list, &n, c, explicit_token);
 	if (rc)
 		return rc;
 	for (i = 0; i < n; i++)
@@ -209,8 +211,9 @@ int hf_token_resolve(hf_client *c, const char *explicit_token, char **token_out,
 			winner = &list[i];
 	file = &list[n - 1];
 	if (!winner && file->error == EINVAL) {
-		rc = hf__error_set(c, HF_EINVAL, "log in again: hf auth login --force",
+		rc = hf__error_set(c, HF_EINVAL, "log in again, with a new token",
 				   "token file '%s' holds a NUL byte: it is not a token", file->where);
+		hf__error_remedy(c, HF_REMEDY_NEW_TOKEN);
 	} else if (!winner && file->error) {
 		hf__error_errno(c, file->error);
 		rc = hf__error_set(c, HF_EIO, "fix the file's permissions, or set HF_TOKEN_PATH",

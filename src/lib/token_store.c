@@ -1,6 +1,6 @@
 /*
  * The token file and stored_tokens, byte-compatible with the official
- * client (hub-protocol.md §1.3, §1.4): both 0600, written atomically,
+ * client (docs/internals/tokens.md): both 0600, written atomically,
  * never through a symbolic link.
  */
 #include <errno.h>
@@ -91,7 +91,7 @@ static int cmp_tokens(const void *a, const void *b)
 	return strcmp(((const hf_stored_token *)a)->name, ((const hf_stored_token *)b)->name);
 }
 
-int hf_stored_tokens_load(hf_client *c, hf_stored_tokens **out)
+int hf_stored_tokens_load(hf_stored_tokens **out, hf_client *c)
 {
 	hf__ini ini = HF__INI_INIT;
 	hf_stored_tokens *list;
@@ -221,18 +221,29 @@ int hf_token_switch(hf_client *c, const char *name)
 	if (rc)
 		return rc;
 	tok = hf__ini_get(&ini, name, "hf_token");
-	if (!tok)
-		rc = hf__error_set(c, HF_ENOTFOUND, "list the stored tokens with 'hf auth list'",
+	if (!tok) {
+		rc = hf__error_set(c, HF_ENOTFOUND, "list the stored tokens",
 				   "access token '%s' not found in '%s'", name, c->stored_tokens_path);
-	else
+		hf__error_remedy(c, HF_REMEDY_LIST_TOKENS);
+	} else
 		rc = write_private(c, c->token_path, tok);
 	hf__ini_dispose(&ini);
 	return rc;
 }
 
-int hf_token_logout(hf_client *c, const char *name, hf_logout_result *result)
+int hf_logout_result_init(hf_logout_result *result, unsigned int version)
 {
-	hf_logout_result res = { 0, 0, 0 };
+	hf_logout_result def = HF_LOGOUT_RESULT_INIT;
+
+	if (!result || version != HF_LOGOUT_RESULT_VERSION)
+		return HF_EINVAL;
+	*result = def;
+	return HF_OK;
+}
+
+int hf_token_logout(hf_logout_result *result, hf_client *c, const char *name)
+{
+	hf_logout_result res = HF_LOGOUT_RESULT_INIT;
 	hf__ini ini = HF__INI_INIT;
 	char *active = NULL;
 	struct stat st;
@@ -241,6 +252,9 @@ int hf_token_logout(hf_client *c, const char *name, hf_logout_result *result)
 	if (!c)
 		return HF_EINVAL;
 	hf__error_clear(c);
+	if (result && result->version != HF_LOGOUT_RESULT_VERSION)
+		return hf__error_set(c, HF_EINVAL, NULL, "hf_logout_result version %u is not supported",
+				     result->version);
 	rc = hf__token_read_file(c, &active);
 	if (rc)
 		active = NULL; /* An unreadable token file is still removed below. */

@@ -69,7 +69,7 @@ fail:
 	return rc;
 }
 
-int hf_whoami_get(hf_client *c, const char *token, hf_whoami **out)
+int hf_whoami_get(hf_whoami **out, hf_client *c, const char *token)
 {
 	hf__request rq = { 0 };
 	hf__response rs = HF__RESPONSE_INIT;
@@ -82,7 +82,7 @@ int hf_whoami_get(hf_client *c, const char *token, hf_whoami **out)
 		return HF_EINVAL;
 	*out = NULL;
 	hf__error_clear(c);
-	rc = hf_token_resolve(c, token, &tok, &source);
+	rc = hf_token_resolve(&tok, &source, c, token);
 	if (rc)
 		return rc;
 	if (!tok) {

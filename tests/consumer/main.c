@@ -9,7 +9,7 @@ int main(void)
 	int rc = hf_client_new(&client, NULL);
 
 	if (rc == HF_OK)
-		rc = hf_download_file(client, "acme/tiny", "config.json", NULL, &path);
+		rc = hf_download_file(&path, client, "acme/tiny", "config.json", NULL);
 	if (rc == HF_OK)
 		printf("%s\n", path);
 	else

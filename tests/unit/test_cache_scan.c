@@ -173,9 +173,33 @@ static hf_cache_info *scan_ok(fixture *f)
 {
 	hf_cache_info *info = NULL;
 
-	assert_int_equal(hf_cache_scan(f->client, f->cache, &info), HF_OK);
+	assert_int_equal(hf_cache_scan(&info, f->client, f->cache), HF_OK);
 	assert_non_null(info);
 	return info;
+}
+
+/* hf_cache_delete() in cache_dir f->cache with the options spelled out. */
+static int delete_in(fixture *f, hf_repo_type type, const char *repo_id, const char *const *revisions,
+		     size_t count, int dry_run, hf_cache_delete_result *res)
+{
+	hf_cache_delete_options o = HF_CACHE_DELETE_OPTIONS_INIT;
+
+	o.repo_type = type;
+	o.revisions = revisions;
+	o.revision_count = count;
+	o.cache_dir = f->cache;
+	o.dry_run = dry_run;
+	return hf_cache_delete(res, f->client, repo_id, &o);
+}
+
+/* hf_cache_prune() of cache_dir with the options spelled out. */
+static int prune_in(fixture *f, const char *cache_dir, int dry_run, hf_cache_delete_result *res)
+{
+	hf_cache_prune_options o = HF_CACHE_PRUNE_OPTIONS_INIT;
+
+	o.cache_dir = cache_dir;
+	o.dry_run = dry_run;
+	return hf_cache_prune(res, f->client, &o);
 }
 
 static const hf_cached_repo *find_repo(const hf_cache_info *info, hf_repo_type type, const char *id)
@@ -588,7 +612,7 @@ static void test_future_mtimes(void **state)
 	assert_int_equal(r->revisions[0].files[0].blob_last_modified, (int64_t)future);
 	hf_cache_info_free(info);
 	/* Pruning such a cache works too. */
-	assert_int_equal(hf_cache_prune(f->client, f->cache, 0, NULL), HF_OK);
+	assert_int_equal(prune_in(f, f->cache, 0, NULL), HF_OK);
 	assert_true(exists(p));
 }
 
@@ -648,7 +672,7 @@ static void test_checkpoint_leftovers(void **state)
 	assert_int_equal(info->incomplete_files.count, 3);
 	assert_int_equal(info->incomplete_size, strlen("partial") + 2);
 	hf_cache_info_free(info);
-	assert_int_equal(hf_cache_prune(f->client, f->cache, 0, NULL), HF_OK);
+	assert_int_equal(prune_in(f, f->cache, 0, NULL), HF_OK);
 	assert_false(exists(live));
 	assert_false(exists(live_resume));
 	assert_false(exists(orphan));
@@ -687,12 +711,12 @@ static void test_scan_errors(void **state)
 	char p[1024];
 
 	pathf(p, sizeof(p), "%s/does-not-exist", f->root);
-	assert_int_equal(hf_cache_scan(f->client, p, &info), HF_ENOTFOUND);
+	assert_int_equal(hf_cache_scan(&info, f->client, p), HF_ENOTFOUND);
 	assert_null(info);
 	assert_non_null(strstr(hf_client_error(f->client)->message, "Cache directory not found"));
-	assert_int_equal(hf_cache_scan(f->client, f->outside, &info), HF_EIO);
+	assert_int_equal(hf_cache_scan(&info, f->client, f->outside), HF_EIO);
 	assert_null(info);
-	assert_int_equal(hf_cache_scan(NULL, f->cache, &info), HF_EINVAL);
+	assert_int_equal(hf_cache_scan(&info, NULL, f->cache), HF_EINVAL);
 	/* An empty cache is a valid, empty report. */
 	info = scan_ok(f);
 	assert_int_equal(info->nb_repos, 0);
@@ -706,7 +730,7 @@ static void test_scan_errors(void **state)
 static void test_delete_revision_keeps_shared_blobs(void **state)
 {
 	fixture *f = *state;
-	hf_cache_delete_result res;
+	hf_cache_delete_result res = HF_CACHE_DELETE_RESULT_INIT;
 	const char *revs[] = { C2 };
 	hf_cache_info *info;
 	char ea[65], eb[65], ec[65], p[1024];
@@ -716,14 +740,14 @@ static void test_delete_revision_keeps_shared_blobs(void **state)
 	git_sha1(TXT_B, eb);
 	git_sha1(TXT_C, ec);
 	/* Dry run first: the same numbers, nothing removed. */
-	assert_int_equal(hf_cache_delete(f->client, f->cache, HF_REPO_MODEL, "acme/m", revs, 1, 1, &res), HF_OK);
+	assert_int_equal(delete_in(f, HF_REPO_MODEL, "acme/m", revs, 1, 1, &res), HF_OK);
 	assert_int_equal(res.repos_deleted, 0);
 	assert_int_equal(res.revisions_deleted, 1);
 	assert_int_equal(res.freed, strlen(TXT_C));
 	pathf(p, sizeof(p), "%s/models--acme--m/snapshots/%s", f->cache, C2);
 	assert_true(exists(p));
 
-	assert_int_equal(hf_cache_delete(f->client, f->cache, HF_REPO_MODEL, "acme/m", revs, 1, 0, &res), HF_OK);
+	assert_int_equal(delete_in(f, HF_REPO_MODEL, "acme/m", revs, 1, 0, &res), HF_OK);
 	assert_int_equal(res.revisions_deleted, 1);
 	assert_int_equal(res.freed, strlen(TXT_C));
 	assert_int_equal(res.skipped_locked, 0);
@@ -749,21 +773,21 @@ static void test_delete_revision_keeps_shared_blobs(void **state)
 static void test_delete_whole_repo(void **state)
 {
 	fixture *f = *state;
-	hf_cache_delete_result res;
+	hf_cache_delete_result res = HF_CACHE_DELETE_RESULT_INIT;
 	const char *revs[] = { C2, C1 };
 	char p[1024];
 
 	build_two_revisions(f, "models--acme--m");
 	build_two_revisions(f, "models--acme--other");
 	/* Every revision selected: the whole folder goes. */
-	assert_int_equal(hf_cache_delete(f->client, f->cache, HF_REPO_MODEL, "acme/m", revs, 2, 0, &res), HF_OK);
+	assert_int_equal(delete_in(f, HF_REPO_MODEL, "acme/m", revs, 2, 0, &res), HF_OK);
 	assert_int_equal(res.repos_deleted, 1);
 	assert_int_equal(res.revisions_deleted, 0);
 	assert_int_equal(res.freed, strlen(TXT_A) + strlen(TXT_B) + strlen(TXT_C));
 	pathf(p, sizeof(p), "%s/models--acme--m", f->cache);
 	assert_false(exists(p));
 	/* NULL revisions: the whole repo too. */
-	assert_int_equal(hf_cache_delete(f->client, f->cache, HF_REPO_MODEL, "acme/other", NULL, 0, 0, &res),
+	assert_int_equal(delete_in(f, HF_REPO_MODEL, "acme/other", NULL, 0, 0, &res),
 			 HF_OK);
 	assert_int_equal(res.repos_deleted, 1);
 	pathf(p, sizeof(p), "%s/models--acme--other", f->cache);
@@ -774,29 +798,29 @@ static void test_delete_whole_repo(void **state)
 static void test_delete_errors(void **state)
 {
 	fixture *f = *state;
-	hf_cache_delete_result res;
+	hf_cache_delete_result res = HF_CACHE_DELETE_RESULT_INIT;
 	const char *bad[] = { "main" };
 	const char *missing[] = { C3 };
 
 	build_two_revisions(f, "models--acme--m");
-	assert_int_equal(hf_cache_delete(f->client, f->cache, HF_REPO_MODEL, "acme/none", NULL, 0, 0, &res),
+	assert_int_equal(delete_in(f, HF_REPO_MODEL, "acme/none", NULL, 0, 0, &res),
 			 HF_ENOTFOUND);
-	assert_int_equal(hf_cache_delete(f->client, f->cache, HF_REPO_DATASET, "acme/m", NULL, 0, 0, &res),
+	assert_int_equal(delete_in(f, HF_REPO_DATASET, "acme/m", NULL, 0, 0, &res),
 			 HF_ENOTFOUND);
-	assert_int_equal(hf_cache_delete(f->client, f->cache, HF_REPO_MODEL, "acme/m", missing, 1, 0, &res),
+	assert_int_equal(delete_in(f, HF_REPO_MODEL, "acme/m", missing, 1, 0, &res),
 			 HF_ENOTFOUND);
-	assert_int_equal(hf_cache_delete(f->client, f->cache, HF_REPO_MODEL, "acme/m", bad, 1, 0, &res), HF_EINVAL);
-	assert_int_equal(hf_cache_delete(f->client, f->cache, HF_REPO_MODEL, "../acme", NULL, 0, 0, &res),
+	assert_int_equal(delete_in(f, HF_REPO_MODEL, "acme/m", bad, 1, 0, &res), HF_EINVAL);
+	assert_int_equal(delete_in(f, HF_REPO_MODEL, "../acme", NULL, 0, 0, &res),
 			 HF_EINVAL);
-	assert_int_equal(hf_cache_delete(f->client, f->cache, HF_REPO_MODEL, "a/b/c", NULL, 0, 0, &res), HF_EINVAL);
-	assert_int_equal(hf_cache_delete(f->client, f->cache, HF_REPO_MODEL, NULL, NULL, 0, 0, &res), HF_EINVAL);
+	assert_int_equal(delete_in(f, HF_REPO_MODEL, "a/b/c", NULL, 0, 0, &res), HF_EINVAL);
+	assert_int_equal(delete_in(f, HF_REPO_MODEL, NULL, NULL, 0, 0, &res), HF_EINVAL);
 	assert_int_equal(res.repos_deleted + res.revisions_deleted, 0);
 }
 
 static void test_delete_never_follows_links(void **state)
 {
 	fixture *f = *state;
-	hf_cache_delete_result res;
+	hf_cache_delete_result res = HF_CACHE_DELETE_RESULT_INIT;
 	char p[1024], etag[65], outdir[1024];
 
 	/* Snapshot entries linking out of the cache (corrupt: deleted whole). */
@@ -808,7 +832,7 @@ static void test_delete_never_follows_links(void **state)
 	write_text(p, "keep");
 	pathf(p, sizeof(p), "%s/models--bad--outside/snapshots/%s/evil-dir", f->cache, C1);
 	symlink_at(outdir, p);
-	assert_int_equal(hf_cache_delete(f->client, f->cache, HF_REPO_MODEL, "bad/outside", NULL, 0, 0, &res),
+	assert_int_equal(delete_in(f, HF_REPO_MODEL, "bad/outside", NULL, 0, 0, &res),
 			 HF_OK);
 	assert_int_equal(res.repos_deleted, 1);
 	pathf(p, sizeof(p), "%s/models--bad--outside", f->cache);
@@ -822,7 +846,7 @@ static void test_delete_never_follows_links(void **state)
 	pathf(p, sizeof(p), "%s/models--bad--bloblink/blobs/%s", f->cache, etag);
 	assert_int_equal(unlink(p), 0);
 	symlink_at(f->outside, p);
-	assert_int_equal(hf_cache_delete(f->client, f->cache, HF_REPO_MODEL, "bad/bloblink", NULL, 0, 0, &res),
+	assert_int_equal(delete_in(f, HF_REPO_MODEL, "bad/bloblink", NULL, 0, 0, &res),
 			 HF_OK);
 	pathf(p, sizeof(p), "%s/models--bad--bloblink", f->cache);
 	assert_false(exists(p));
@@ -831,7 +855,7 @@ static void test_delete_never_follows_links(void **state)
 	/* The repository folder itself a link to a directory outside: not a repository. */
 	pathf(p, sizeof(p), "%s/models--bad--dirlink", f->cache);
 	symlink_at(outdir, p);
-	assert_int_equal(hf_cache_delete(f->client, f->cache, HF_REPO_MODEL, "bad/dirlink", NULL, 0, 0, &res),
+	assert_int_equal(delete_in(f, HF_REPO_MODEL, "bad/dirlink", NULL, 0, 0, &res),
 			 HF_ENOTFOUND);
 	assert_true(exists(p));
 	pathf(p, sizeof(p), "%s/keep.txt", outdir);
@@ -841,7 +865,7 @@ static void test_delete_never_follows_links(void **state)
 static void test_delete_respects_download_locks(void **state)
 {
 	fixture *f = *state;
-	hf_cache_delete_result res;
+	hf_cache_delete_result res = HF_CACHE_DELETE_RESULT_INIT;
 	const char *revs[] = { C2 };
 	char ec[65], p[1024];
 	int fd;
@@ -850,12 +874,12 @@ static void test_delete_respects_download_locks(void **state)
 	git_sha1(TXT_C, ec);
 	fd = hold_lock(f, "models--acme--m", ec);
 	/* The whole repo: refused, nothing removed. */
-	assert_int_equal(hf_cache_delete(f->client, f->cache, HF_REPO_MODEL, "acme/m", NULL, 0, 0, &res),
+	assert_int_equal(delete_in(f, HF_REPO_MODEL, "acme/m", NULL, 0, 0, &res),
 			 HF_ELOCKED);
 	pathf(p, sizeof(p), "%s/models--acme--m/snapshots/%s", f->cache, C2);
 	assert_true(exists(p));
 	/* One revision: deleted, but the blob being written stays. */
-	assert_int_equal(hf_cache_delete(f->client, f->cache, HF_REPO_MODEL, "acme/m", revs, 1, 0, &res), HF_OK);
+	assert_int_equal(delete_in(f, HF_REPO_MODEL, "acme/m", revs, 1, 0, &res), HF_OK);
 	assert_int_equal(res.revisions_deleted, 1);
 	assert_int_equal(res.skipped_locked, 1);
 	assert_int_equal(res.freed, 0);
@@ -867,19 +891,19 @@ static void test_delete_respects_download_locks(void **state)
 	write_text(p, "partial");
 	close(fd);
 	fd = hold_lock(f, "models--acme--new", ec);
-	assert_int_equal(hf_cache_delete(f->client, f->cache, HF_REPO_MODEL, "acme/new", NULL, 0, 0, &res),
+	assert_int_equal(delete_in(f, HF_REPO_MODEL, "acme/new", NULL, 0, 0, &res),
 			 HF_ELOCKED);
 	assert_true(exists(p));
 	close(fd);
 	/* Lock released: the leftover can go. */
-	assert_int_equal(hf_cache_delete(f->client, f->cache, HF_REPO_MODEL, "acme/new", NULL, 0, 0, &res), HF_OK);
+	assert_int_equal(delete_in(f, HF_REPO_MODEL, "acme/new", NULL, 0, 0, &res), HF_OK);
 	assert_false(exists(p));
 }
 
 static void test_delete_no_symlink_revision(void **state)
 {
 	fixture *f = *state;
-	hf_cache_delete_result res;
+	hf_cache_delete_result res = HF_CACHE_DELETE_RESULT_INIT;
 	const char *revs[] = { C1 };
 	char p[1024];
 
@@ -888,7 +912,7 @@ static void test_delete_no_symlink_revision(void **state)
 	pathf(p, sizeof(p), "%s/models--win--m/snapshots/%s/config.json", f->cache, C2);
 	write_text(p, "{\"a\": 2}");
 	add_ref(f, "models--win--m", "main", C2);
-	assert_int_equal(hf_cache_delete(f->client, f->cache, HF_REPO_MODEL, "win/m", revs, 1, 0, &res), HF_OK);
+	assert_int_equal(delete_in(f, HF_REPO_MODEL, "win/m", revs, 1, 0, &res), HF_OK);
 	assert_int_equal(res.revisions_deleted, 1);
 	/* The file was its own blob: freed with the snapshot. */
 	assert_int_equal(res.freed, 8);
@@ -903,7 +927,7 @@ static void test_delete_no_symlink_revision(void **state)
 static void test_prune(void **state)
 {
 	fixture *f = *state;
-	hf_cache_delete_result res;
+	hf_cache_delete_result res = HF_CACHE_DELETE_RESULT_INIT;
 	hf_cache_info *info;
 	char ea[65], ed[65], p[1024], dead[1024], held[1024], resume[1024];
 	const char *held_etag = "7777777777777777777777777777777777777777777777777777777777777777";
@@ -925,7 +949,7 @@ static void test_prune(void **state)
 	/* A repository with only a detached revision disappears entirely. */
 	add_file(f, "datasets--acme--detached", C1, "x.csv", "x\n", NULL);
 
-	assert_int_equal(hf_cache_prune(f->client, f->cache, 1, &res), HF_OK);
+	assert_int_equal(prune_in(f, f->cache, 1, &res), HF_OK);
 	assert_int_equal(res.revisions_deleted, 1);
 	assert_int_equal(res.repos_deleted, 1);
 	assert_int_equal(res.skipped_locked, 1);
@@ -933,7 +957,7 @@ static void test_prune(void **state)
 	assert_true(exists(p));
 	assert_true(exists(dead));
 
-	assert_int_equal(hf_cache_prune(f->client, f->cache, 0, &res), HF_OK);
+	assert_int_equal(prune_in(f, f->cache, 0, &res), HF_OK);
 	assert_int_equal(res.revisions_deleted, 1);
 	assert_int_equal(res.repos_deleted, 1);
 	assert_int_equal(res.skipped_locked, 1);
@@ -955,10 +979,10 @@ static void test_prune(void **state)
 	assert_int_equal(info->incomplete_files.count, 1);
 	hf_cache_info_free(info);
 	/* Released: the next prune takes it. */
-	assert_int_equal(hf_cache_prune(f->client, f->cache, 0, &res), HF_OK);
+	assert_int_equal(prune_in(f, f->cache, 0, &res), HF_OK);
 	assert_false(exists(held));
 	pathf(p, sizeof(p), "%s/does-not-exist", f->root);
-	assert_int_equal(hf_cache_prune(f->client, p, 0, &res), HF_ENOTFOUND);
+	assert_int_equal(prune_in(f, p, 0, &res), HF_ENOTFOUND);
 }
 
 /*
@@ -972,7 +996,7 @@ static void test_long_snapshot_name_is_not_an_alias(void **state)
 {
 	fixture *f = *state;
 	const char *const revs[] = { C1 };
-	hf_cache_delete_result res;
+	hf_cache_delete_result res = HF_CACHE_DELETE_RESULT_INIT;
 	hf_cache_info *info;
 	char p[1024];
 
@@ -986,12 +1010,12 @@ static void test_long_snapshot_name_is_not_an_alias(void **state)
 	assert_non_null(strstr(info->warnings.items[0], C1 ".bak"));
 	hf_cache_info_free(info);
 
-	assert_int_equal(hf_cache_prune(f->client, f->cache, 0, &res), HF_OK);
+	assert_int_equal(prune_in(f, f->cache, 0, &res), HF_OK);
 	assert_int_equal(res.revisions_deleted, 0);
 	pathf(p, sizeof(p), "%s/models--acme--m/snapshots/%s/a.txt", f->cache, C1);
 	assert_true(exists(p));
 	/* A revision of a corrupt repository is not deleted either (the whole repo still can be). */
-	assert_int_equal(hf_cache_delete(f->client, f->cache, HF_REPO_MODEL, "acme/m", revs, 1, 0, &res),
+	assert_int_equal(delete_in(f, HF_REPO_MODEL, "acme/m", revs, 1, 0, &res),
 			 HF_ENOTFOUND);
 	assert_true(exists(p));
 }
@@ -1001,7 +1025,7 @@ static void test_long_snapshot_name_is_not_an_alias(void **state)
 static void test_verify_offline_against_blob_names(void **state)
 {
 	fixture *f = *state;
-	hf_download_options o = HF_DOWNLOAD_OPTIONS_INIT;
+	hf_cache_verify_options o = HF_CACHE_VERIFY_OPTIONS_INIT;
 	hf_verify_result *r = NULL;
 	char ec[65], p[1024];
 	size_t i;
@@ -1012,7 +1036,7 @@ static void test_verify_offline_against_blob_names(void **state)
 	o.cache_dir = f->cache;
 	o.offline = 1;
 	o.revision = "v1.0";
-	assert_int_equal(hf_cache_verify(f->client, "acme/m", &o, &r), HF_OK);
+	assert_int_equal(hf_cache_verify(&r, f->client, "acme/m", &o), HF_OK);
 	assert_string_equal(r->commit, C2);
 	assert_int_equal(r->verified, 2);
 	assert_int_equal(r->mismatches, 0);
@@ -1022,11 +1046,11 @@ static void test_verify_offline_against_blob_names(void **state)
 	/* Flip a byte of c.txt's blob: same size, other content. */
 	pathf(p, sizeof(p), "%s/models--acme--m/blobs/%s", f->cache, ec);
 	write_text(p, "cccccXccccc");
-	assert_int_equal(hf_cache_verify(f->client, "acme/m", &o, &r), HF_OK);
+	assert_int_equal(hf_cache_verify(&r, f->client, "acme/m", &o), HF_OK);
 	assert_int_equal(r->mismatches, 1);
 	assert_int_equal(r->verified, 1);
 	for (i = 0; i < r->nb_issues; i++) {
-		if (strcmp(r->issues[i].file, "c.txt") == 0 && r->issues[i].kind == 1) {
+		if (strcmp(r->issues[i].file, "c.txt") == 0 && r->issues[i].kind == HF_VERIFY_MISMATCH) {
 			found = 1;
 			assert_non_null(strstr(r->issues[i].problem, ec));
 		}
@@ -1047,13 +1071,78 @@ static void test_verify_offline_against_blob_names(void **state)
 		assert_int_equal(hf_client_new(&f->client, &co), HF_OK);
 	}
 	o.offline = 0;
-	assert_int_equal(hf_cache_verify(f->client, "acme/m", &o, &r), HF_OK);
+	assert_int_equal(hf_cache_verify(&r, f->client, "acme/m", &o), HF_OK);
 	assert_int_equal(r->mismatches, 1);
 	hf_verify_result_free(r);
 	r = NULL;
 	/* Not cached: an error, not a crash. */
-	assert_int_not_equal(hf_cache_verify(f->client, "acme/absent", &o, &r), HF_OK);
+	assert_int_not_equal(hf_cache_verify(&r, f->client, "acme/absent", &o), HF_OK);
 	assert_null(r);
+}
+
+/* ---- options and result records: versions, defaults ---- */
+
+static void test_options_and_result_versions(void **state)
+{
+	fixture *f = *state;
+	hf_cache_delete_options dopts = HF_CACHE_DELETE_OPTIONS_INIT;
+	hf_cache_prune_options popts = HF_CACHE_PRUNE_OPTIONS_INIT;
+	hf_cache_verify_options vopts = HF_CACHE_VERIFY_OPTIONS_INIT;
+	hf_cache_delete_result res = HF_CACHE_DELETE_RESULT_INIT;
+	hf_verify_result *r = NULL;
+	char p[1024];
+
+	/* The initialisers and the _init functions agree. */
+	assert_int_equal(dopts.version, HF_CACHE_DELETE_OPTIONS_VERSION);
+	assert_int_equal(dopts.repo_type, HF_REPO_MODEL);
+	assert_int_equal(popts.version, HF_CACHE_PRUNE_OPTIONS_VERSION);
+	assert_int_equal(vopts.version, HF_CACHE_VERIFY_OPTIONS_VERSION);
+	assert_int_equal(res.version, HF_CACHE_DELETE_RESULT_VERSION);
+	dopts.dry_run = 1;
+	popts.dry_run = 1;
+	vopts.offline = 1;
+	res.freed = 5;
+	assert_int_equal(hf_cache_delete_options_init(&dopts, HF_CACHE_DELETE_OPTIONS_VERSION), HF_OK);
+	assert_int_equal(dopts.dry_run, 0);
+	assert_int_equal(hf_cache_prune_options_init(&popts, HF_CACHE_PRUNE_OPTIONS_VERSION), HF_OK);
+	assert_int_equal(popts.dry_run, 0);
+	assert_int_equal(hf_cache_verify_options_init(&vopts, HF_CACHE_VERIFY_OPTIONS_VERSION), HF_OK);
+	assert_int_equal(vopts.offline, 0);
+	assert_int_equal(hf_cache_delete_result_init(&res, HF_CACHE_DELETE_RESULT_VERSION), HF_OK);
+	assert_int_equal(res.freed, 0);
+	assert_int_equal(hf_cache_delete_options_init(&dopts, 99), HF_EINVAL);
+	assert_int_equal(hf_cache_prune_options_init(&popts, 0), HF_EINVAL);
+	assert_int_equal(hf_cache_verify_options_init(NULL, HF_CACHE_VERIFY_OPTIONS_VERSION), HF_EINVAL);
+	assert_int_equal(hf_cache_delete_result_init(&res, 2), HF_EINVAL);
+
+	build_two_revisions(f, "models--acme--m");
+	pathf(p, sizeof(p), "%s/models--acme--m", f->cache);
+	/* An unknown layout is refused before anything is deleted. */
+	dopts.cache_dir = f->cache;
+	dopts.version = 99;
+	assert_int_equal(hf_cache_delete(&res, f->client, "acme/m", &dopts), HF_EINVAL);
+	assert_non_null(strstr(hf_client_error(f->client)->message, "version 99"));
+	dopts.version = HF_CACHE_DELETE_OPTIONS_VERSION;
+	res.version = 99;
+	assert_int_equal(hf_cache_delete(&res, f->client, "acme/m", &dopts), HF_EINVAL);
+	assert_int_equal(hf_cache_prune(&res, f->client, &popts), HF_EINVAL);
+	assert_int_equal(res.version, 99); /* not written */
+	res.version = HF_CACHE_DELETE_RESULT_VERSION;
+	popts.version = 0;
+	assert_int_equal(hf_cache_prune(&res, f->client, &popts), HF_EINVAL);
+	vopts.version = 99;
+	assert_int_equal(hf_cache_verify(&r, f->client, "acme/m", &vopts), HF_EINVAL);
+	assert_null(r);
+	assert_true(exists(p));
+
+	/* NULL options: the client's hub cache ($HF_HOME/hub, absent here). */
+	assert_int_equal(hf_cache_delete(&res, f->client, "acme/m", NULL), HF_ENOTFOUND);
+	assert_int_equal(hf_cache_prune(NULL, f->client, NULL), HF_ENOTFOUND);
+	assert_true(exists(p));
+	assert_int_equal(hf_cache_delete(NULL, NULL, "acme/m", NULL), HF_EINVAL);
+	assert_int_equal(hf_cache_prune(NULL, NULL, NULL), HF_EINVAL);
+	assert_int_equal(hf_cache_verify(&r, NULL, "acme/m", NULL), HF_EINVAL);
+	assert_int_equal(hf_cache_verify(NULL, f->client, "acme/m", NULL), HF_EINVAL);
 }
 
 int main(void)
@@ -1079,6 +1168,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_prune, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_long_snapshot_name_is_not_an_alias, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_verify_offline_against_blob_names, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_options_and_result_versions, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

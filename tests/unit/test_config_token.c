@@ -93,7 +93,7 @@ static hf_token_source resolve(fake_env *e, const char *explicit_token, char **t
 	hf_client *c = client_for(e, NULL);
 	hf_token_source src = HF_TOKEN_SOURCE_NONE;
 
-	assert_int_equal(hf_token_resolve(c, explicit_token, tok, &src), HF_OK);
+	assert_int_equal(hf_token_resolve(tok, &src, c, explicit_token), HF_OK);
 	hf_client_free(c);
 	return src;
 }
@@ -186,7 +186,7 @@ static void test_unreadable_file_is_an_error(void **state)
 	/* A directory where the token file should be cannot be read. */
 	set(e, "HF_TOKEN_PATH", e->dir);
 	c = client_for(e, NULL);
-	assert_int_equal(hf_token_resolve(c, NULL, &tok, NULL), HF_EIO);
+	assert_int_equal(hf_token_resolve(&tok, NULL, c, NULL), HF_EIO);
 	assert_non_null(strstr(hf_client_error(c)->message, "cannot read token file"));
 	hf_client_free(c);
 	/* With HF_TOKEN set the file is not needed. */
@@ -203,7 +203,7 @@ static void test_control_bytes_refused(void **state)
 
 	set(e, "HF_TOKEN", "hf_abc\001def");
 	c = client_for(e, NULL);
-	assert_int_equal(hf_token_resolve(c, NULL, &tok, NULL), HF_EINVAL);
+	assert_int_equal(hf_token_resolve(&tok, NULL, c, NULL), HF_EINVAL);
 	assert_null(tok);
 	/* The message names the source, never the token. */
 	assert_non_null(strstr(hf_client_error(c)->message, "HF_TOKEN"));
@@ -220,12 +220,12 @@ static void test_client_option_token_beats_env(void **state)
 
 	set(e, "HF_TOKEN", "hf_env");
 	c = client_for(e, "hf_client_option");
-	assert_int_equal(hf_token_resolve(c, NULL, &tok, &src), HF_OK);
+	assert_int_equal(hf_token_resolve(&tok, &src, c, NULL), HF_OK);
 	assert_int_equal(src, HF_TOKEN_SOURCE_EXPLICIT);
 	assert_string_equal(tok, "hf_client_option");
 	hf_free_secret(tok);
 	/* A per-call token beats the client's. */
-	assert_int_equal(hf_token_resolve(c, "hf_call", &tok, &src), HF_OK);
+	assert_int_equal(hf_token_resolve(&tok, &src, c, "hf_call"), HF_OK);
 	assert_string_equal(tok, "hf_call");
 	hf_free_secret(tok);
 	hf_client_free(c);
@@ -242,7 +242,7 @@ static void test_candidates_mark_active(void **state)
 	set(e, "HUGGING_FACE_HUB_TOKEN", "hf_legacy");
 	set(e, "HF_TOKEN", "hf_env");
 	c = client_for(e, NULL);
-	assert_int_equal(hf_token_candidates(c, NULL, &list, &n), HF_OK);
+	assert_int_equal(hf_token_candidates(&list, &n, c, NULL), HF_OK);
 	assert_int_equal(n, 5);
 	assert_int_equal(list[0].source, HF_TOKEN_SOURCE_EXPLICIT);
 	assert_false(list[0].is_set);
@@ -356,7 +356,7 @@ static void test_offline_makes_no_request(void **state)
 	set(e, "HF_ENDPOINT", "http://127.0.0.1:9");
 	set(e, "HF_TOKEN", "hf_env");
 	c = client_for(e, NULL);
-	assert_int_equal(hf_whoami_get(c, NULL, &who), HF_EOFFLINE);
+	assert_int_equal(hf_whoami_get(&who, c, NULL), HF_EOFFLINE);
 	assert_null(who);
 	assert_non_null(strstr(hf_client_error(c)->message, "offline mode is enabled"));
 	hf_client_free(c);
@@ -389,6 +389,42 @@ static void test_error_table(void **state)
 	assert_string_equal(hf_strerror(-999), "unknown error");
 }
 
+/* hf_logout_result is caller-allocated: its version is checked before anything is removed. */
+static void test_logout_result_version(void **state)
+{
+	fake_env *e = *state;
+	hf_logout_result res = HF_LOGOUT_RESULT_INIT;
+	hf_client *c;
+	char path[128];
+	struct stat st;
+
+	assert_int_equal(res.version, HF_LOGOUT_RESULT_VERSION);
+	res.had_tokens = 7;
+	assert_int_equal(hf_logout_result_init(&res, HF_LOGOUT_RESULT_VERSION), HF_OK);
+	assert_int_equal(res.version, HF_LOGOUT_RESULT_VERSION);
+	assert_int_equal(res.had_tokens, 0);
+	assert_int_equal(hf_logout_result_init(&res, 99), HF_EINVAL);
+	assert_int_equal(hf_logout_result_init(NULL, HF_LOGOUT_RESULT_VERSION), HF_EINVAL);
+
+	snprintf(path, sizeof(path), "%s/token", e->dir);
+	write_file(path, "hf_file\n");
+	set(e, "HF_TOKEN_PATH", path);
+	c = client_for(e, NULL);
+	res.version = 99;
+	assert_int_equal(hf_token_logout(&res, c, NULL), HF_EINVAL);
+	assert_non_null(strstr(hf_client_error(c)->message, "hf_logout_result version 99"));
+	assert_int_equal(stat(path, &st), 0);
+	res.version = HF_LOGOUT_RESULT_VERSION;
+	assert_int_equal(hf_token_logout(&res, c, NULL), HF_OK);
+	assert_int_equal(res.version, HF_LOGOUT_RESULT_VERSION);
+	assert_true(res.had_tokens);
+	assert_true(res.removed_active);
+	assert_int_not_equal(stat(path, &st), 0);
+	/* The result may be NULL. */
+	assert_int_equal(hf_token_logout(NULL, c, NULL), HF_OK);
+	hf_client_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -400,6 +436,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_control_bytes_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_client_option_token_beats_env, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_candidates_mark_active, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_logout_result_version, setup, teardown),
 		cmocka_unit_test(test_mask),
 		cmocka_unit_test_setup_teardown(test_paths_follow_hf_home, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_endpoint_and_timeouts, setup, teardown),
