@@ -69,9 +69,9 @@ if [ "${1:-}" != "--no-sanitize" ]; then
 	phase "build (TSan)"
 	cmake -S . -B build-tsan -DHF_WERROR=ON -DHF_TSAN=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
 	cmake --build build-tsan -j "$jobs"
-	phase "download suites under TSan"
+	phase "unit and download suites under TSan"
 	ctest --test-dir build-tsan --output-on-failure -j "$jobs" \
-		-R '^integration\.test_(download|download_faults|download_concurrency|crash_loop|examples)$'
+		-R '^(unit\..*|integration\.test_(download|download_faults|download_concurrency|crash_loop|examples))$'
 fi
 
 phase "fuzzing (bounded)"

@@ -98,6 +98,11 @@ int hf__fetch_run_ranged(shared *s, uint64_t base)
 	size_t i;
 	int n = f->connections, r = EX_OK;
 
+	/*
+	 * The grid is set up under the lock: the hasher thread may already be
+	 * writing a checkpoint (save_resume reads nchunks and chunk_pos).
+	 */
+	pthread_mutex_lock(&s->mu);
 	s->chunk_size = CHUNK_SIZE;
 	s->start_cell = first_cell;
 	s->range_base = base;
@@ -108,6 +113,12 @@ int hf__fetch_run_ranged(shared *s, uint64_t base)
 	s->done = calloc(s->nchunks, 1);
 	s->chunk_pos = calloc(s->nchunks, sizeof(*s->chunk_pos));
 	if (!ws || !s->done || !s->chunk_pos) {
+		free(s->done);
+		free(s->chunk_pos);
+		s->done = NULL;
+		s->chunk_pos = NULL;
+		s->nchunks = 0;
+		pthread_mutex_unlock(&s->mu);
 		free(ws);
 		hf__fetch_set_error(s, HF_ENOMEM, 0, NULL, "out of memory");
 		return EX_FATAL;
@@ -127,7 +138,6 @@ int hf__fetch_run_ranged(shared *s, uint64_t base)
 	}
 	s->n_adopted = 0;
 	/* The hasher may read what the prefix's cell already holds. */
-	pthread_mutex_lock(&s->mu);
 	s->frontier = s->chunk_pos[0];
 	pthread_cond_broadcast(&s->cv);
 	pthread_mutex_unlock(&s->mu);
