@@ -171,7 +171,7 @@ int hf__client_send_with(hf_client *c, const hf__request *rq, hf__response *rs, 
 	}
 	if (!policy->cancel)
 		policy->cancel = rq->cancel;
-	rc = conn ? hf__http_send(conn, rq, rs, policy) : hf__http_offline(rq, rs);
+	rc = conn ? hf__retry_send(conn, rq, rs, policy) : hf__http_offline(rq, rs);
 	if (rc) {
 		hf__error_set(c, rc, transport_hint(rc), "%s", rs->errmsg);
 		if (rc == HF_EOFFLINE)

@@ -17,7 +17,6 @@
 #include "client_int.h"
 #include "download_int.h"
 #include "fsutil.h"
-#include "local_dir.h"
 #include "pool.h"
 #include "repo.h"
 #include "retry.h"
@@ -365,6 +364,7 @@ int hf__dl_report_job_error(hf__dl *d, const hf__dl_job_error *e)
 typedef struct dl_run {
 	hf__dl *d;
 	hf__dl_job *jobs;
+	hf__dl_job_fn one_job;
 	hf__dl_job_error err; /* the first failure, copied by on_failed under the pool's lock */
 } dl_run;
 
@@ -404,8 +404,7 @@ static int worker_job(void *payload, void *thread_ctx, size_t index)
 	dl_worker *w = thread_ctx;
 
 	memset(&w->err, 0, sizeof(w->err));
-	return (r->d->o.local_dir ? hf__local_one : hf__dl_cache_one)(r->d, w->conn, &r->jobs[index],
-								     &w->err);
+	return r->one_job(r->d, w->conn, &r->jobs[index], &w->err);
 }
 
 static void on_failed(void *payload, void *thread_ctx, size_t index, int rc)
@@ -420,7 +419,7 @@ static void on_failed(void *payload, void *thread_ctx, size_t index, int rc)
 		r->err = w->err;
 }
 
-int hf__dl_run_jobs(hf__dl *d, hf__dl_job *jobs, size_t count)
+int hf__dl_run_jobs(hf__dl *d, hf__dl_job *jobs, size_t count, hf__dl_job_fn one_job)
 {
 	static const hf__pool_ops ops = { worker_init, worker_free, worker_job, on_failed };
 	dl_run r;
@@ -430,6 +429,7 @@ int hf__dl_run_jobs(hf__dl *d, hf__dl_job *jobs, size_t count)
 	memset(&r, 0, sizeof(r));
 	r.d = d;
 	r.jobs = jobs;
+	r.one_job = one_job;
 	if (!d->o.local_dir)
 		hf__cache_ensure_tag(d->rc.root);
 	/* Its result is in r.err: the first failure, as on_failed copied it. */

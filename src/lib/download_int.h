@@ -122,12 +122,16 @@ int hf__dl_cache_one(hf__dl *d, hf__conn *conn, const hf__dl_job *j, hf__dl_job_
 /* Turn a worker's failure into the client's record. */
 int hf__dl_report_job_error(hf__dl *d, const hf__dl_job_error *e);
 
+/* One job: a file into the cache (hf__dl_cache_one) or local_dir (hf__local_one). */
+typedef int (*hf__dl_job_fn)(hf__dl *d, hf__conn *conn, const hf__dl_job *j, hf__dl_job_error *err);
+
 /*
- * Run the jobs over at most o.max_workers threads (pool.h), each with its
- * own connection, into the cache or local_dir. The first failure (or a
- * cancellation) is put on the client's record and returned.
+ * Run the jobs with one_job over at most o.max_workers threads (pool.h),
+ * each with its own connection. The first failure (or a cancellation) is
+ * put on the client's record and returned. The caller picks one_job, so
+ * that this unit does not depend on local_dir.c (which depends on it).
  */
-int hf__dl_run_jobs(hf__dl *d, hf__dl_job *jobs, size_t count);
+int hf__dl_run_jobs(hf__dl *d, hf__dl_job *jobs, size_t count, hf__dl_job_fn one_job);
 
 /* ---- metadata of one file (download_file.c) ---- */
 

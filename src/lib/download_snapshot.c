@@ -261,7 +261,7 @@ int hf_download_snapshot(char **path_out, hf_client *c, const char *repo_id,
 		(void)hf__cache_write_ref(&d.rc, d.revision, d.commit);
 	if (d.o.progress && d.prog.files_done)
 		hf__dl_progress(&d, NULL, 0, 0, 0, 0);
-	rc = hf__dl_run_jobs(&d, jobs, n);
+	rc = hf__dl_run_jobs(&d, jobs, n, d.o.local_dir ? hf__local_one : hf__dl_cache_one);
 	if (rc)
 		goto done;
 	if (d.o.local_dir) {

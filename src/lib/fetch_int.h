@@ -75,6 +75,9 @@ typedef struct hf__fetch_shared {
 	hf__resume_cell adopted[HF__RESUME_MAX_CELLS];
 	/* fetch_stream.c: streaming mode: slot k holds sequence number k % RING_SLOTS. */
 	int streaming;
+	/* Takes the sink's bytes while streaming: set by fetch_stream.c, so that
+	   fetch_xfer.c does not call into the unit that calls it. */
+	int (*deliver)(struct hf__fetch_shared *s, const char *data, size_t len);
 	double probe_t0;       /* when the first byte of the stream arrived */
 	unsigned char *slot[RING_SLOTS];
 	size_t slot_len[RING_SLOTS];
@@ -106,7 +109,15 @@ static inline uint64_t hf__fetch_min(uint64_t a, uint64_t b)
 	return a < b ? a : b;
 }
 
-/* ---- fetch.c ---- */
+/* Chunk i of the ranged mode covers grid cell start_cell + i, cut at range_base. */
+static inline uint64_t hf__fetch_chunk_start(const shared *s, size_t i)
+{
+	uint64_t a = (s->start_cell + i) * s->chunk_size;
+
+	return a < s->range_base ? s->range_base : a;
+}
+
+/* ---- fetch_state.c ---- */
 
 /* Record the first failure (later ones are dropped) and stop every thread. */
 void hf__fetch_set_error(shared *s, int code, long http_status, const char *hint, const char *fmt,
@@ -115,6 +126,8 @@ void hf__fetch_set_error(shared *s, int code, long http_status, const char *hint
 int hf__fetch_stopped(shared *s);
 /* Count n more bytes written and tell the caller's progress callback. */
 void hf__fetch_report_progress(shared *s, uint64_t n);
+/* 0, or the errno of the failed write. */
+int hf__fetch_pwrite_all(int fd, const unsigned char *p, size_t len, uint64_t at);
 
 /* ---- fetch_xfer.c ---- */
 
@@ -125,8 +138,6 @@ void hf__fetch_report_progress(shared *s, uint64_t n);
  */
 int hf__fetch_range(shared *s, hf__conn *conn, uint64_t off, uint64_t end, int single,
 		    size_t chunk);
-/* 0, or the errno of the failed write. */
-int hf__fetch_pwrite_all(int fd, const unsigned char *p, size_t len, uint64_t at);
 
 /* ---- fetch_stream.c ---- */
 
@@ -135,15 +146,11 @@ int hf__fetch_pwrite_all(int fd, const unsigned char *p, size_t len, uint64_t at
  * may_split and the first chunk came slowly.
  */
 int hf__fetch_run_stream(shared *s, int may_split);
-/* Take len received bytes into the ring: 0, or -1 once the fetch stopped. */
-int hf__fetch_stream_data(shared *s, const char *data, size_t len);
 
 /* ---- fetch_ranged.c ---- */
 
 /* Ranged workers over [base, size). Returns an EX_*. */
 int hf__fetch_run_ranged(shared *s, uint64_t base);
-/* The first byte of ranged chunk i. */
-uint64_t hf__fetch_chunk_start(const shared *s, size_t i);
 
 /* ---- fetch_verify.c ---- */
 

@@ -22,14 +22,6 @@ typedef struct worker {
 	int started;
 } worker;
 
-/* Chunk i covers grid cell start_cell + i, cut at range_base. */
-uint64_t hf__fetch_chunk_start(const shared *s, size_t i)
-{
-	uint64_t a = (s->start_cell + i) * s->chunk_size;
-
-	return a < s->range_base ? s->range_base : a;
-}
-
 static uint64_t chunk_end(const shared *s, size_t i)
 {
 	uint64_t b = (s->start_cell + i + 1) * s->chunk_size;

@@ -84,7 +84,7 @@ static int ring_put(shared *s, const char *data, size_t len)
 }
 
 /* The sink's bytes in streaming mode (on_data, fetch_xfer.c). */
-int hf__fetch_stream_data(shared *s, const char *data, size_t len)
+static int stream_data(shared *s, const char *data, size_t len)
 {
 	if (s->probe_t0 == 0)
 		s->probe_t0 = hf__fetch_now(); /* from the first byte: not the connect or the redirect */
@@ -260,6 +260,7 @@ int hf__fetch_run_stream(shared *s, int may_split)
 	s->written = 0;
 	s->probe_t0 = 0;
 	s->streaming = 1;
+	s->deliver = stream_data;
 	if (pthread_create(&threads[0], NULL, ring_hasher, s) != 0) {
 		hf__fetch_set_error(s, HF_ENOMEM, 0, NULL, "cannot start a thread");
 		goto out;

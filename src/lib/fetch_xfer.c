@@ -48,23 +48,6 @@ static int content_range_ok(const char *v, uint64_t a, uint64_t b_incl, uint64_t
 	return ra == a && rb == b_incl && (!known || rt == total);
 }
 
-/* 0, or the errno of the failed write. */
-int hf__fetch_pwrite_all(int fd, const unsigned char *p, size_t len, uint64_t at)
-{
-	while (len) {
-		ssize_t n = pwrite(fd, p, len, (off_t)at);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return n < 0 ? errno : EIO;
-		p += n;
-		len -= (size_t)n;
-		at += (uint64_t)n;
-	}
-	return 0;
-}
-
 static size_t on_data(const char *data, size_t len, void *payload)
 {
 	sink_ctx *k = payload;
@@ -96,7 +79,7 @@ static size_t on_data(const char *data, size_t len, void *payload)
 		return 0;
 	}
 	if (s->streaming) {
-		if (hf__fetch_stream_data(s, data, len) != 0)
+		if (s->deliver(s, data, len) != 0)
 			return 0;
 		k->off += len;
 		return len;

@@ -16,7 +16,6 @@
 #include "hf/errors.h"
 #include "hf/version.h"
 #include "parse.h"
-#include "retry.h"
 #include "util.h"
 
 /* Requests in one chain of redirects (the first included). */
@@ -830,23 +829,4 @@ int hf__http_perform(hf__conn *conn, const hf__request *rq, hf__response *rs)
 	}
 	rs->url = cur;
 	return rc;
-}
-
-int hf__http_send(hf__conn *conn, const hf__request *rq, hf__response *rs, hf__retry *policy)
-{
-	for (;;) {
-		int rc = hf__http_perform(conn, rq, rs);
-
-		if (hf__retry_judge(policy, rc, rs) != HF__RETRY_AGAIN)
-			return rc;
-		/* A body that cannot start again cannot be sent again. */
-		if (rq->body.kind == HF__BODY_CALLBACK &&
-		    (!rq->body.rewind || rq->body.rewind(rq->body.payload) != 0))
-			return rc;
-		if (hf__retry_wait(policy, rs) != HF_OK) {
-			snprintf(rs->errmsg, sizeof(rs->errmsg), "cancelled");
-			rs->failure = HF__FAIL_LOCAL;
-			return HF_ECANCELLED;
-		}
-	}
 }

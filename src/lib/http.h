@@ -14,8 +14,8 @@
  *   checked (http/https only, no user information, never https -> http)
  *   and gets its credential decided again.
  * - Every response header is kept, and read by name.
- * - Retries are not made here: retry.h decides, and hf__http_send() puts
- *   the two together for the requests that need nothing more.
+ * - Retries are not made here: retry.h decides, and its hf__retry_send()
+ *   puts the two together (this unit does not depend on retry.c).
  *
  * Threads: an hf__conn is used by one thread at a time; the transport is
  * shared and read-only once made. Nothing here touches a client's error
@@ -171,15 +171,6 @@ int hf__http_perform(hf__conn *conn, const hf__request *rq, hf__response *rs);
 
 /* The answer of an offline transport, without one: HF_EOFFLINE, rs says so. */
 int hf__http_offline(const hf__request *rq, hf__response *rs);
-
-struct hf__retry;
-/*
- * hf__http_perform() under the retry policy (retry.h): a retryable
- * failure or status is asked again after the policy's wait, while the
- * policy allows. Returns like hf__http_perform(); rs holds the last
- * attempt's reply. HF_ECANCELLED when cancelled during a wait.
- */
-int hf__http_send(hf__conn *conn, const hf__request *rq, hf__response *rs, struct hf__retry *policy);
 
 /* The last value of header name (case-insensitive) in rs, or NULL. */
 const char *hf__response_header(const hf__response *rs, const char *name);

@@ -1,6 +1,7 @@
 /* The retry policy (retry.h, docs/internals/retry.md). */
 #include "retry.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -153,4 +154,23 @@ int hf__retry_wait(hf__retry *r, const hf__response *rs)
 						     hf__response_header(rs, "Retry-After"),
 						     rs->status == 429 ? hf__response_header(rs, "RateLimit") : NULL,
 						     (long long)time(NULL), rnd));
+}
+
+int hf__retry_send(hf__conn *conn, const hf__request *rq, hf__response *rs, hf__retry *policy)
+{
+	for (;;) {
+		int rc = hf__http_perform(conn, rq, rs);
+
+		if (hf__retry_judge(policy, rc, rs) != HF__RETRY_AGAIN)
+			return rc;
+		/* A body that cannot start again cannot be sent again. */
+		if (rq->body.kind == HF__BODY_CALLBACK &&
+		    (!rq->body.rewind || rq->body.rewind(rq->body.payload) != 0))
+			return rc;
+		if (hf__retry_wait(policy, rs) != HF_OK) {
+			snprintf(rs->errmsg, sizeof(rs->errmsg), "cancelled");
+			rs->failure = HF__FAIL_LOCAL;
+			return HF_ECANCELLED;
+		}
+	}
 }

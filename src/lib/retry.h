@@ -107,4 +107,13 @@ int hf__retry_wait(hf__retry *r, const hf__response *rs);
 /* Sleep ms, in slices that notice cancellation; HF_OK or HF_ECANCELLED. */
 int hf__retry_sleep(const hf__retry *r, unsigned ms);
 
+/*
+ * hf__http_perform() under policy: a retryable failure or status is asked
+ * again after the policy's wait, while the policy allows. Returns like
+ * hf__http_perform(); rs holds the last attempt's reply. HF_ECANCELLED
+ * when cancelled during a wait. A callback body without a rewind is not
+ * sent twice.
+ */
+int hf__retry_send(hf__conn *conn, const hf__request *rq, hf__response *rs, hf__retry *policy);
+
 #endif

@@ -3,7 +3,7 @@
  * file: where a credential goes (its scope, across redirects), which
  * redirects are followed, what a request sends (headers, bodies from
  * memory, a file range or a callback, chunked), how replies are read, and
- * hf__http_send() under the retry policy (retry.h).
+ * hf__retry_send() under the retry policy (retry.h).
  *
  * Two servers, one on 127.0.0.1 and one on 127.0.0.2 (two origins), each
  * a thread on a listening socket bound to port 0. A server takes its
@@ -1207,7 +1207,7 @@ static void test_send_503_then_200(void **state)
 	rq.scope.origin = f->a.origin;
 	hf__retry_init(&policy, HF__RETRY_API);
 	t0 = now_s();
-	assert_int_equal(hf__http_send(f->conn, &rq, &f->rs, &policy), HF_OK);
+	assert_int_equal(hf__retry_send(f->conn, &rq, &f->rs, &policy), HF_OK);
 	dt = now_s() - t0;
 	assert_int_equal(f->rs.status, 200);
 	assert_string_equal(f->rs.body.data, "fine");
@@ -1231,7 +1231,7 @@ static void test_send_429_retry_after(void **state)
 	rq = request(url_of(f, &f->a, "/api/x"));
 	hf__retry_init(&policy, HF__RETRY_API);
 	t0 = now_s();
-	assert_int_equal(hf__http_send(f->conn, &rq, &f->rs, &policy), HF_OK);
+	assert_int_equal(hf__retry_send(f->conn, &rq, &f->rs, &policy), HF_OK);
 	dt = now_s() - t0;
 	assert_int_equal(f->rs.status, 200);
 	assert_int_equal(nrecs(&f->a), 2);
@@ -1250,14 +1250,14 @@ static void test_send_budget(void **state)
 	rq = request(url_of(f, &f->a, "/api/x"));
 	hf__retry_init(&policy, HF__RETRY_API);
 	policy.max_attempts = 2;
-	assert_int_equal(hf__http_send(f->conn, &rq, &f->rs, &policy), HF_OK);
+	assert_int_equal(hf__retry_send(f->conn, &rq, &f->rs, &policy), HF_OK);
 	assert_int_equal(f->rs.status, 503);
 	assert_string_equal(f->rs.body.data, "down");
 	assert_int_equal(nrecs(&f->a), 2);
 
 	/* ONCE: one attempt whatever the answer. */
 	hf__retry_init(&policy, HF__RETRY_ONCE);
-	assert_int_equal(hf__http_send(f->conn, &rq, &f->rs, &policy), HF_OK);
+	assert_int_equal(hf__retry_send(f->conn, &rq, &f->rs, &policy), HF_OK);
 	assert_int_equal(f->rs.status, 503);
 	assert_int_equal(nrecs(&f->a), 3);
 }
@@ -1277,7 +1277,7 @@ static void test_send_create_500_not_retried(void **state)
 	rq.body.data = body;
 	rq.body.len = (int64_t)strlen(body);
 	hf__retry_init(&policy, HF__RETRY_CREATE);
-	assert_int_equal(hf__http_send(f->conn, &rq, &f->rs, &policy), HF_OK);
+	assert_int_equal(hf__retry_send(f->conn, &rq, &f->rs, &policy), HF_OK);
 	assert_int_equal(f->rs.status, 500);
 	assert_int_equal(nrecs(&f->a), 1);
 	assert_memory_equal(rec(&f->a, 0)->body, body, strlen(body));
@@ -1299,7 +1299,7 @@ static void test_send_create_429_retried(void **state)
 	rq.body.data = body;
 	rq.body.len = (int64_t)strlen(body);
 	hf__retry_init(&policy, HF__RETRY_CREATE);
-	assert_int_equal(hf__http_send(f->conn, &rq, &f->rs, &policy), HF_OK);
+	assert_int_equal(hf__retry_send(f->conn, &rq, &f->rs, &policy), HF_OK);
 	assert_int_equal(f->rs.status, 200);
 	assert_int_equal(nrecs(&f->a), 2);
 	for (i = 0; i < 2; i++) {
@@ -1321,7 +1321,7 @@ static void test_send_create_no_reply(void **state)
 	rq = request(url_of(f, &f->a, "/api/repos/create"));
 	rq.method = "POST";
 	hf__retry_init(&policy, HF__RETRY_CREATE);
-	assert_int_equal(hf__http_send(f->conn, &rq, &f->rs, &policy), HF_ENETWORK);
+	assert_int_equal(hf__retry_send(f->conn, &rq, &f->rs, &policy), HF_ENETWORK);
 	assert_int_equal(f->rs.failure, HF__FAIL_TRANSFER);
 	assert_int_equal(f->rs.sent, 1);
 	assert_int_equal(hf__retry_judge(&policy, HF_ENETWORK, &f->rs), HF__RETRY_UNKNOWN);
@@ -1352,7 +1352,7 @@ static void test_send_connect_refused(void **state)
 	rq = request(url);
 	hf__retry_init(&policy, HF__RETRY_API);
 	t0 = now_s();
-	assert_int_equal(hf__http_send(f->conn, &rq, &f->rs, &policy), HF_ENETWORK);
+	assert_int_equal(hf__retry_send(f->conn, &rq, &f->rs, &policy), HF_ENETWORK);
 	assert_true(now_s() - t0 < 0.8);
 	assert_int_equal(f->rs.failure, HF__FAIL_CONNECT);
 	assert_int_equal(f->rs.sent, 0);
@@ -1389,7 +1389,7 @@ static void test_send_cancel_during_wait(void **state)
 	policy.cancel = &cancel_flag;
 	assert_int_equal(pthread_create(&th, NULL, cancel_later, NULL), 0);
 	t0 = now_s();
-	assert_int_equal(hf__http_send(f->conn, &rq, &f->rs, &policy), HF_ECANCELLED);
+	assert_int_equal(hf__retry_send(f->conn, &rq, &f->rs, &policy), HF_ECANCELLED);
 	dt = now_s() - t0;
 	pthread_join(th, NULL);
 	assert_true(dt >= 0.25);
@@ -1407,7 +1407,7 @@ static void test_send_cancel_during_wait(void **state)
 	policy.cancel = &cancel_flag;
 	assert_int_equal(pthread_create(&th, NULL, cancel_later, NULL), 0);
 	t0 = now_s();
-	assert_int_equal(hf__http_send(f->conn, &rq, &f->rs, &policy), HF_ECANCELLED);
+	assert_int_equal(hf__retry_send(f->conn, &rq, &f->rs, &policy), HF_ECANCELLED);
 	dt = now_s() - t0;
 	pthread_join(th, NULL);
 	assert_true(dt >= 0.25);
@@ -1444,7 +1444,7 @@ static void test_send_rewinds_body(void **state)
 	rq.body.rewind = source_rewind;
 	rq.body.payload = &src;
 	hf__retry_init(&policy, HF__RETRY_TRANSFER);
-	assert_int_equal(hf__http_send(f->conn, &rq, &f->rs, &policy), HF_OK);
+	assert_int_equal(hf__retry_send(f->conn, &rq, &f->rs, &policy), HF_OK);
 	assert_int_equal(f->rs.status, 200);
 	assert_int_equal(nrecs(&f->a), 2);
 	assert_true(src.rewinds >= 1);
@@ -1459,7 +1459,7 @@ static void test_send_rewinds_body(void **state)
 	src.pos = 0;
 	rq.body.rewind = NULL;
 	hf__retry_init(&policy, HF__RETRY_TRANSFER);
-	assert_int_equal(hf__http_send(f->conn, &rq, &f->rs, &policy), HF_OK);
+	assert_int_equal(hf__retry_send(f->conn, &rq, &f->rs, &policy), HF_OK);
 	assert_int_equal(f->rs.status, 503);
 	assert_int_equal(nrecs(&f->a), 3);
 	assert_int_equal(rec(&f->a, 2)->body_len, len);
@@ -1492,7 +1492,7 @@ static void test_offline(void **state)
 	assert_int_equal(f->rs.status, 0);
 	assert_true(f->rs.errmsg[0] != '\0');
 	hf__retry_init(&policy, HF__RETRY_TRANSFER);
-	assert_int_equal(hf__http_send(conn, &rq, &f->rs, &policy), HF_EOFFLINE);
+	assert_int_equal(hf__retry_send(conn, &rq, &f->rs, &policy), HF_EOFFLINE);
 	assert_int_equal(hf__http_offline(&rq, &f->rs), HF_EOFFLINE);
 	assert_int_equal(nconns(&f->a), 0);
 	assert_int_equal(nrecs(&f->a), 0);
