@@ -39,7 +39,7 @@ typedef struct hf_client_options {
 	unsigned int version;
 	/** Hub URL, overrides HF_ENDPOINT. */
 	const char *endpoint;
-	/** Explicit token: beats every other source (the guide's token=). */
+	/** Explicit token: beats every other source (like the official client's token=). */
 	const char *token;
 	/** Overrides HF_HOME. */
 	const char *hf_home;

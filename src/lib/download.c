@@ -142,7 +142,7 @@ hf__hub_subject hf__dl_subject(const hf__dl *d, const char *file)
 	return s;
 }
 
-/* A Hub refusal (revision, tree or resolve call) in the guide's words. */
+/* A Hub refusal (revision, tree or resolve call), worded by hub_error.c. */
 int hf__dl_repo_error(hf__dl *d, const hf__response *rs, const char *file, const char *url)
 {
 	hf__hub_subject s = hf__dl_subject(d, file);

@@ -230,7 +230,7 @@ int hf_download_file(char **path_out, hf_client *c, const char *repo_id, const c
 	}
 	rc = hf__dl_head_file(&d, filename, &meta, &no_fallback);
 	if (rc) {
-		/* The Hub could not answer: a cached copy stands in (§3.8). */
+		/* The Hub could not answer: a cached copy stands in. */
 		if (!no_fallback && !d.o.force && hf__dl_commit_from_cache(&d) &&
 		    hf__cache_pointer_ok(&d.rc, d.commit, filename))
 			rc = hf__dl_set_out(&d, pointer_path(&d, filename), path_out);

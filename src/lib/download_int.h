@@ -69,7 +69,7 @@ void hf__dl_progress(hf__dl *d, const char *file, uint64_t file_done, uint64_t f
 
 /* What this call's requests are about, for hub_error.c's words. */
 hf__hub_subject hf__dl_subject(const hf__dl *d, const char *file);
-/* A Hub refusal (revision, tree or resolve call) in the guide's words. */
+/* A Hub refusal (revision, tree or resolve call), worded by hub_error.c. */
 int hf__dl_repo_error(hf__dl *d, const hf__response *rs, const char *file, const char *url);
 /* An API call under the retry policy of API calls; attempts: 1 when the cache can answer. */
 int hf__dl_api_send(hf__dl *d, hf__request *rq, hf__response *rs, int attempts);

@@ -44,7 +44,7 @@ static int resolve_commit_online(hf__dl *d, int *no_fallback)
 		goto done;
 	}
 	{
-		/* With the revision cached, an ailing Hub is not waited for (§3.8). */
+		/* With the revision cached, an ailing Hub is not waited for. */
 		char cached[41];
 		int have = hf__is_commit_hash(d->revision) || hf__cache_read_ref(&d->rc, d->revision, cached);
 
@@ -112,7 +112,7 @@ static int snapshot_listing(hf__dl *d, hf__tree *tree, int save_tree, int *from_
 	if (d->o.local_dir) {
 		hf__buf b = HF__BUF_INIT;
 
-		/* local_dir mode keeps its listing beside its own metadata (§5.2). */
+		/* local_dir mode keeps its listing beside its own metadata. */
 		hf__buf_printf(&b, "%s/.cache/huggingface/trees/%s.json", d->o.local_dir, d->commit);
 		tree_path = hf__buf_detach(&b);
 	} else {
@@ -176,7 +176,7 @@ int hf_download_snapshot(char **path_out, hf_client *c, const char *repo_id,
 		goto done;
 	}
 	if (d.o.local_dir && d.offline && !hf__is_commit_hash(d.revision)) {
-		/* Offline, a local dir that holds files is the answer (§5.1). */
+		/* Offline, a local dir that holds files is the answer. */
 		DIR *dir = opendir(d.o.local_dir);
 		struct dirent *de;
 		int files = 0;

@@ -153,7 +153,7 @@ int hf__local_meta_format(char *buf, size_t size, const char *commit, const char
 	return snprintf(buf, size, "%s\n%s\n%lld.%06ld\n", commit, etag, sec, usec);
 }
 
-/* ---- metadata files (hub-protocol.md §5.4) ---- */
+/* ---- metadata files (docs/internals/download.md) ---- */
 
 char *hf__local_path(const hf__dl *d, const char *file)
 {
