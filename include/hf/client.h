@@ -50,8 +50,8 @@ typedef struct hf_client_options {
 	/** Prepended to the User-Agent, e.g. "myapp/1.2". */
 	const char *user_agent;
 	/**
-	 * Environment lookup; NULL means getenv(). Used by tests and
-	 * --env-file. Called by hf_client_new() and, later, by the calls
+	 * Environment lookup; NULL means getenv() (e.g. for a program that
+	 * keeps its settings elsewhere, or tests). Called by hf_client_new() and, later, by the calls
 	 * that read a variable when they run (the token variables,
 	 * HF_HUB_USER_AGENT_ORIGIN), on the calling thread: it and its
 	 * payload must stay valid as long as the client.

@@ -1,6 +1,7 @@
 /**
  * @file hf/dotenv.h
- * @brief `.env` files, read the way python-dotenv reads them.
+ * @brief `.env` files, read much as python-dotenv reads them
+ *        (docs/internals/dotenv-ini.md lists where they differ).
  *
  * Public because a program that embeds libhf may offer what the `hf`
  * command offers with `--env-file` (and the `hf` command itself uses only
@@ -17,8 +18,9 @@ HF_BEGIN_DECL
 
 /**
  * Parse the .env file at @p path: KEY=VALUE lines, `export` prefixes,
- * quotes, escapes, comments and ${VAR} expansion as python-dotenv does
- * (a malformed line is skipped, as python-dotenv does).
+ * quotes, escapes, comments and ${VAR} expansion, much as python-dotenv
+ * does (a malformed line is skipped, as python-dotenv does; the
+ * differences are in docs/internals/dotenv-ini.md).
  * @param keys, values lists the caller provides; they are overwritten
  *        (not freed: pass empty ones) and filled in file order, with the
  *        same length. The caller owns the strings: release both with
