@@ -4,7 +4,7 @@ function(hf_set_warnings target)
 		-Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes
 		-Wmissing-prototypes -Wold-style-definition -Wpointer-arith
 		-Wwrite-strings -Wvla -Wformat=2 -Wundef -Wimplicit-fallthrough
-		-Wredundant-decls -Wnested-externs -fno-common)
+		-Wredundant-decls -Wnested-externs -Wconversion -fno-common)
 	if(CMAKE_C_COMPILER_ID STREQUAL "GNU")
 		target_compile_options(${target} PRIVATE
 			-Wduplicated-cond -Wlogical-op -Wformat-overflow=2)

@@ -294,7 +294,8 @@ int cmd_cache_ls(int argc, char **argv)
 		/* Rows of one repository: count it once (few revisions each). */
 		for (k = 0; rows[i].rev && k < i && first; k++)
 			first = rows[k].repo != rows[i].repo;
-		total_repos += first;
+		if (first)
+			total_repos++;
 	}
 	if (fmt == CLI_FMT_QUIET) {
 		for (i = 0; i < n; i++)

@@ -443,7 +443,7 @@ static int prune_incomplete(const char *root, const hf_cache_info *info, int dry
 		if (!blobs || n >= sizeof(etag) || strlen(root) + 1 >= (size_t)(blobs - path))
 			continue;
 		snprintf(etag, sizeof(etag), "%.*s", (int)n, name);
-		snprintf(folder, sizeof(folder), "%.*s", (int)(blobs - path - strlen(root) - 1),
+		snprintf(folder, sizeof(folder), "%.*s", (int)((size_t)(blobs - path) - strlen(root) - 1),
 			 path + strlen(root) + 1);
 		fd = try_blob_lock(root, folder, etag);
 		if (fd == -2) {
