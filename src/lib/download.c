@@ -228,6 +228,14 @@ void hf__dl_job_fail(hf__dl_job_error *err, int code, const char *fmt, ...)
 	va_end(ap);
 }
 
+void hf__dl_job_end(hf__dl_job_error *err, int rc, const char *file)
+{
+	if (!rc)
+		return;
+	hf__dl_job_fail(err, rc, "%s", hf_strerror(rc));
+	snprintf(err->file, sizeof(err->file), "%s", file);
+}
+
 /*
  * Fetch j's bytes into a verified temporary file in dir (f->tmp_path on
  * success; the caller publishes it). On failure err describes it.
@@ -336,10 +344,7 @@ link:
 		rc = HF_EIO;
 	}
 done:
-	if (rc) {
-		hf__dl_job_fail(err, rc, "%s", hf_strerror(rc));
-		snprintf(err->file, sizeof(err->file), "%s", j->file);
-	}
+	hf__dl_job_end(err, rc, j->file);
 	hf__unlock_fd(lock_fd);
 	free(f.tmp_path);
 	free(blob);

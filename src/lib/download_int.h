@@ -105,6 +105,8 @@ typedef struct hf__dl_job_error {
 /* Describe a local failure of a job (the Hub's are described by fetch.c); the first one sticks. */
 void hf__dl_job_fail(hf__dl_job_error *err, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* At the end of a job: when rc is a failure, make sure err has one and names file. */
+void hf__dl_job_end(hf__dl_job_error *err, int rc, const char *file);
 
 /*
  * Fetch j's bytes into a verified temporary file in dir (f->tmp_path on

@@ -357,10 +357,7 @@ int hf__local_one(hf__dl *d, hf__conn *conn, const hf__dl_job *j, hf__dl_job_err
 	(void)local_meta_write(d, j->file, d->commit, j->etag);
 	hf__dl_progress(d, j->file, j->size, j->size, j->size - jp.reported, 1);
 done:
-	if (rc) {
-		hf__dl_job_fail(err, rc, "%s", hf_strerror(rc));
-		snprintf(err->file, sizeof(err->file), "%s", j->file);
-	}
+	hf__dl_job_end(err, rc, j->file);
 	hf__unlock_fd(lock_fd);
 	free(f.tmp_path);
 	free(blob);
