@@ -273,35 +273,11 @@ blobs:
 	return HF_OK;
 }
 
-int hf_cache_delete_result_init(hf_cache_delete_result *result, unsigned int version)
-{
-	hf_cache_delete_result def = HF_CACHE_DELETE_RESULT_INIT;
+HF__DEFINE_INIT(hf_cache_delete_result_init, hf_cache_delete_result, HF_CACHE_DELETE_RESULT_INIT, HF_CACHE_DELETE_RESULT_VERSION)
 
-	if (!result || version != HF_CACHE_DELETE_RESULT_VERSION)
-		return HF_EINVAL;
-	*result = def;
-	return HF_OK;
-}
+HF__DEFINE_INIT(hf_cache_delete_options_init, hf_cache_delete_options, HF_CACHE_DELETE_OPTIONS_INIT, HF_CACHE_DELETE_OPTIONS_VERSION)
 
-int hf_cache_delete_options_init(hf_cache_delete_options *opts, unsigned int version)
-{
-	hf_cache_delete_options def = HF_CACHE_DELETE_OPTIONS_INIT;
-
-	if (!opts || version != HF_CACHE_DELETE_OPTIONS_VERSION)
-		return HF_EINVAL;
-	*opts = def;
-	return HF_OK;
-}
-
-int hf_cache_prune_options_init(hf_cache_prune_options *opts, unsigned int version)
-{
-	hf_cache_prune_options def = HF_CACHE_PRUNE_OPTIONS_INIT;
-
-	if (!opts || version != HF_CACHE_PRUNE_OPTIONS_VERSION)
-		return HF_EINVAL;
-	*opts = def;
-	return HF_OK;
-}
+HF__DEFINE_INIT(hf_cache_prune_options_init, hf_cache_prune_options, HF_CACHE_PRUNE_OPTIONS_INIT, HF_CACHE_PRUNE_OPTIONS_VERSION)
 
 /* Refuse a result struct of a layout this library does not know. */
 static int check_result(hf_client *c, const hf_cache_delete_result *result)

@@ -137,15 +137,7 @@ static void walk(walk_ctx *w, const char *rel, int depth)
 	hf__buf_dispose(&dir);
 }
 
-int hf_cache_verify_options_init(hf_cache_verify_options *opts, unsigned int version)
-{
-	hf_cache_verify_options def = HF_CACHE_VERIFY_OPTIONS_INIT;
-
-	if (!opts || version != HF_CACHE_VERIFY_OPTIONS_VERSION)
-		return HF_EINVAL;
-	*opts = def;
-	return HF_OK;
-}
+HF__DEFINE_INIT(hf_cache_verify_options_init, hf_cache_verify_options, HF_CACHE_VERIFY_OPTIONS_INIT, HF_CACHE_VERIFY_OPTIONS_VERSION)
 
 /* The listing is the one of a snapshot download with the same settings. */
 static void listing_options(hf_download_options *d, const hf_cache_verify_options *v)

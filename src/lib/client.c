@@ -8,15 +8,7 @@
 #include "parse.h"
 #include "util.h"
 
-int hf_client_options_init(hf_client_options *opts, unsigned int version)
-{
-	hf_client_options def = HF_CLIENT_OPTIONS_INIT;
-
-	if (!opts || version != HF_CLIENT_OPTIONS_VERSION)
-		return HF_EINVAL;
-	*opts = def;
-	return HF_OK;
-}
+HF__DEFINE_INIT(hf_client_options_init, hf_client_options, HF_CLIENT_OPTIONS_INIT, HF_CLIENT_OPTIONS_VERSION)
 
 /* Move the settings' strings into the client (which frees them). */
 static void adopt_settings(hf_client *c, hf__settings *s)

@@ -21,21 +21,14 @@
 #include "repo.h"
 #include "retry.h"
 #include "validate.h"
+#include "util.h"
 
 #define DEFAULT_WORKERS 8
 #define DEFAULT_CONNECTIONS 4
 #define DEFAULT_SPLIT ((uint64_t)64 << 20)
 #define PROGRESS_INTERVAL_MS 100
 
-int hf_download_options_init(hf_download_options *opts, unsigned int version)
-{
-	hf_download_options def = HF_DOWNLOAD_OPTIONS_INIT;
-
-	if (!opts || version != HF_DOWNLOAD_OPTIONS_VERSION)
-		return HF_EINVAL;
-	*opts = def;
-	return HF_OK;
-}
+HF__DEFINE_INIT(hf_download_options_init, hf_download_options, HF_DOWNLOAD_OPTIONS_INIT, HF_DOWNLOAD_OPTIONS_VERSION)
 
 /* ---- one call's context ---- */
 

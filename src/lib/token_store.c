@@ -231,15 +231,7 @@ int hf_token_switch(hf_client *c, const char *name)
 	return rc;
 }
 
-int hf_logout_result_init(hf_logout_result *result, unsigned int version)
-{
-	hf_logout_result def = HF_LOGOUT_RESULT_INIT;
-
-	if (!result || version != HF_LOGOUT_RESULT_VERSION)
-		return HF_EINVAL;
-	*result = def;
-	return HF_OK;
-}
+HF__DEFINE_INIT(hf_logout_result_init, hf_logout_result, HF_LOGOUT_RESULT_INIT, HF_LOGOUT_RESULT_VERSION)
 
 int hf_token_logout(hf_logout_result *result, hf_client *c, const char *name)
 {

@@ -24,6 +24,22 @@ int hf__starts_with(const char *s, const char *prefix);
  */
 char *hf__one_line(char *s);
 
+/*
+ * Define the public fn(type *p, unsigned int version) that fills *p with
+ * init: the one shape of every options and result _init function
+ * (HF_EINVAL for a NULL p or a version this library does not know).
+ */
+#define HF__DEFINE_INIT(fn, type, init, version_macro) \
+	int fn(type *p, unsigned int version) \
+	{ \
+		type def = init; \
+ \
+		if (!p || version != (version_macro)) \
+			return HF_EINVAL; \
+		*p = def; \
+		return HF_OK; \
+	}
+
 struct hf_strlist;
 /* Append a copy of s to a list (hf_strlist_dispose frees it). 0 or -1. */
 int hf__strlist_push(struct hf_strlist *list, const char *s);
