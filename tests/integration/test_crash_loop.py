@@ -6,7 +6,7 @@ threshold, two multi-MiB and one smaller LFS files, small regular files)
 against a CDN throttled to about 3 MB/s per connection, each killed with
 SIGKILL at a random moment (seeded RNG; the seed is printed, HF_CRASH_SEED
 replays it), then one clean run. The first run is killed only once the big
-file is coming over several ranged connections (a split download: fetch.c
+file is coming over several ranged connections (a split download: the fetch engine
 splits a fresh download of a large file when its first 16 MiB came slowly),
 so at least one kill lands in one. Checked (reliability.md (b) 45-47):
 

@@ -294,7 +294,7 @@ class PermanentFaultTest(FaultCase):
 
 
 # --------------------------------------------------------------------------
-# Resume across runs (fetch.c: "<etag>.<8hex>.incomplete" + ".resume")
+# Resume across runs (fetch engine, docs/internals/download.md: "<etag>.<8hex>.incomplete" + ".resume")
 # --------------------------------------------------------------------------
 
 def partial_files(blobs_dir, sha):

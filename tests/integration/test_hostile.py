@@ -429,8 +429,8 @@ class RedirectTest(HostileCase):
     def test_relative_location_is_normalised(self):
         """reliability (b) 7: a relative Location with ../ is resolved (RFC 3986, curl_url)
         before use: the hub sees a normalised path, never "..". Implemented policy
-        (http.c hf__xfer_perform, fetch.c exchange): the token follows a redirect only
-        while the URL stays on the endpoint's origin (scheme, host, port); the origin,
+        (http.c hf__http_perform, the request's credential scope): the token follows a
+        redirect only while the URL stays on the endpoint's origin (scheme, host, port); the origin,
         not the repository, is the boundary — the Hub answers a renamed repository
         with a same-origin redirect to another repository id. A same-origin redirect
         to another (private) repository therefore carries the token, and what comes
@@ -553,7 +553,7 @@ class RedirectTlsTest(HostileCase):
 
     def test_https_to_http_redirect_is_refused(self):
         """reliability (b) 3: over an https endpoint, a redirect to http:// is refused
-        (fetch.c exchange); the token never travels in plaintext."""
+        (the request layer, http.c); the token never travels in plaintext."""
         for path in (TOKENIZER, CONFIG):
             with self.subTest(path=path):
                 sb = self.fresh()
