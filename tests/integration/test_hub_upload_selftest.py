@@ -383,5 +383,48 @@ class UploadTest(unittest.TestCase):
         self.assertEqual(call("POST", f"{api}/branch/x", READ, {})[0], 403)
 
 
+    # -- the official JS client ----------------------------------------------
+    def test_js_client_upload_file_and_commit(self):
+        import subprocess
+        import test_interop_js
+        js = test_interop_js.js_client_dir()      # SkipTest without node/npm/network
+        self.pair.hub.control("POST", "config", {"multipart_chunk_size": 5 * MiB,
+                                                 "multipart_threshold": 6 * MiB})
+        self.addCleanup(self.pair.hub.control, "POST", "config",
+                        {"multipart_chunk_size": None, "multipart_threshold": None})
+        self.json_ok(self.create("js-up"))
+        small = b"hello from js\n"
+        lfs_small = os.urandom(2000)
+        large = os.urandom(11 * MiB + 7)
+        b64 = lambda d: base64.b64encode(d).decode()
+        spec = {"uploadFile": {"path": "hello.txt", "b64": b64(small)},
+                "commit": {"title": "JS commit", "files": [
+                    {"path": "w.bin", "b64": b64(lfs_small)},
+                    {"path": "big.safetensors", "b64": b64(large)}]}}
+        r = subprocess.run(["node", os.path.join(js, "upload.mjs"), self.hub, WRITE, "alice/js-up"],
+                           input=json.dumps(spec), capture_output=True, text=True, timeout=300)
+        self.assertEqual(r.returncode, 0, r.stderr[-3000:])
+        out = json.loads(r.stdout.strip().splitlines()[-1])
+        sha = out["commit"]["commit"]["oid"]
+        self.assertEqual(out["commit"]["commit"]["url"], f"{self.hub}/alice/js-up/commit/{sha}")
+        info = self.json_ok(call("GET", f"{self.hub}/api/models/alice/js-up/revision/main"))
+        self.assertEqual(info["sha"], sha)
+        # multipart was used for the large file, basic for the small LFS one
+        puts = [e["path"] for e in self.pair.cdn.requests(r"^/lfs-upload/", "PUT")]
+        self.assertEqual(sum(p.startswith("/lfs-upload/mp/") for p in puts), 3)
+        self.assertEqual(sum(p.startswith("/lfs-upload/basic/") for p in puts), 1)
+        self.assertEqual(len(self.pair.hub.requests(r"^/api/complete_multipart", "POST")), 1)
+        st, h, got = call("GET", f"{self.hub}/alice/js-up/resolve/main/hello.txt")
+        self.assertEqual(st, 307)
+        st, h, got = call("GET", self.hub + h["Location"])
+        self.assertEqual((st, got), (200, small))
+        for path, data in (("w.bin", lfs_small), ("big.safetensors", large)):
+            st, h, _ = call("GET", f"{self.hub}/alice/js-up/resolve/main/{path}")
+            self.assertEqual(st, 302)
+            st, h, got = call("GET", h["Location"])
+            self.assertEqual((st, hashlib.sha256(got).hexdigest()),
+                             (200, hashlib.sha256(data).hexdigest()))
+
+
 if __name__ == "__main__":
     unittest.main()
