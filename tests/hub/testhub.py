@@ -25,6 +25,9 @@ Layout of this file
   * Handler                            - HTTP plumbing, faults, Range, logging
   * main()
 Repository content (Repo/Commit/File, generators, default set): fixtures.py.
+Upload side (repos, preupload, LFS batch, presigned PUTs, commit, branches,
+tags, /raw/): write_api.py, its routes appended to ROUTES; options and the
+choices made where the protocol is not public: README.md "Write API".
 
 Config file (JSON, every key optional):
   {"name": "hub", "fail_on_auth": false,

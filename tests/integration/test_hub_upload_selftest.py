@@ -383,6 +383,57 @@ class UploadTest(unittest.TestCase):
         self.assertEqual(call("POST", f"{api}/branch/x", READ, {})[0], 403)
 
 
+    # -- the whole sequence, in the Python client's order (doc section 1) ----------
+    def test_python_client_call_order(self):
+        self.json_ok(self.create("flow"))
+        self.pair.hub.clear_log()
+        self.pair.cdn.clear_log()
+        files = {"README.md": b"# flow\n", "model.safetensors": os.urandom(5000),
+                 "notes.txt": b"n\n", "skip.tmp": b"x"}
+        # 1. create_repo(exist_ok=True): the 409 carries the url
+        st, h, b = self.create("flow")
+        self.assertEqual((st, json.loads(b)["url"]), (409, f"{self.hub}/alice/flow"))
+        # 5. preupload (the .gitignore goes as gitIgnore)
+        pre = self.json_ok(call("POST", f"{self.hub}/api/models/alice/flow/preupload/main", WRITE, {
+            "files": [{"path": p, "size": len(d), "sample": base64.b64encode(d[:512]).decode()}
+                      for p, d in files.items()], "gitIgnore": "*.tmp\n"}))
+        modes = {e["path"]: (e["uploadMode"], e["shouldIgnore"]) for e in pre["files"]}
+        self.assertEqual(modes, {"README.md": ("regular", False),
+                                 "model.safetensors": ("lfs", False),
+                                 "notes.txt": ("regular", False), "skip.tmp": ("regular", True)})
+        # 6-7. LFS batch + PUT + verify
+        oid, transfer, up = self.lfs_upload("alice/flow", files["model.safetensors"])
+        self.assertEqual(transfer, "basic")
+        # 9. commit
+        ops = [("file", {"path": p, "content": base64.b64encode(files[p]).decode(),
+                         "encoding": "base64"}) for p in ("README.md", "notes.txt")]
+        ops.append(("lfsFile", {"path": "model.safetensors", "algo": "sha256", "oid": oid,
+                                "size": len(files["model.safetensors"])}))
+        ans = self.json_ok(self.commit("alice/flow", {"summary": "Upload folder using huggingface_hub",
+                                                      "description": ""}, *ops))
+        order = [(e["method"], e["path"].split("?")[0]) for e in self.pair.hub.requests()]
+        self.assertEqual(order, [
+            ("POST", "/api/repos/create"), ("POST", "/api/models/alice/flow/preupload/main"),
+            ("POST", "/alice/flow.git/info/lfs/objects/batch"),
+            ("POST", "/alice/flow.git/info/lfs/objects/verify"),
+            ("POST", "/api/models/alice/flow/commit/main")])
+        self.assertEqual([(e["method"], e["auth"]) for e in self.pair.cdn.requests()],
+                         [("PUT", None)])
+        # a second preupload now reports the remote oids: sha256 for LFS, git sha1 else
+        pre = self.json_ok(call("POST", f"{self.hub}/api/models/alice/flow/preupload/main", WRITE, {
+            "files": [{"path": p, "size": len(d), "sample": base64.b64encode(d[:512]).decode()}
+                      for p, d in files.items()]}))
+        oids = {e["path"]: e["oid"] for e in pre["files"]}
+        self.assertEqual(oids, {"README.md": blob_sha1(files["README.md"]), "model.safetensors": oid,
+                                "notes.txt": blob_sha1(files["notes.txt"]), "skip.tmp": None})
+        self.assertEqual(self.json_ok(call("GET", f"{self.hub}/api/models/alice/flow"))["sha"],
+                         ans["commitOid"])
+        # a fine-grained token with read scope only: the write-without-rights answer
+        st, h, b = call("POST", f"{self.hub}/api/models/alice/flow/preupload/main",
+                        testhub.FINE_TOKEN, {"files": []})
+        self.assertEqual((st, h["X-Error-Message"]), (403, "Forbidden: pass `create_pr=1` as a "
+                                                           "query parameter to create a Pull Request"))
+
     # -- the official JS client ----------------------------------------------
     def test_js_client_upload_file_and_commit(self):
         import subprocess
