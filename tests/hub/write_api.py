@@ -166,8 +166,11 @@ def can_write(ident, namespace: str) -> bool:
     return False
 
 
-def write_repo(req, rtype: str, repo_id: str):
-    """(repo, None) when the caller may write to the repo, else (None, Response)."""
+def write_repo(req, rtype: str, repo_id: str, pr_ok: bool = False):
+    """(repo, None) when the caller may write to the repo, else (None, Response).
+    pr_ok: the write opens or extends a pull request (create_pr=1, refs/pr/N),
+    which a write token without rights on the repo may do unless the option
+    "pull_requests_disabled" is set."""
     t = T()
     if req.identity is None:
         if req.bad_credentials:
@@ -179,11 +182,19 @@ def write_repo(req, rtype: str, repo_id: str):
     if not can_write(req.identity, repo.namespace):
         if req.identity.get("role") == "read":
             return None, t.error_response(403, READ_TOKEN_UPLOAD)
-        if _truthy_q(req, "create_pr"):
+        if pr_ok and req.identity.get("role") == "write" and \
+                not req.state.option("pull_requests_disabled"):
+            return repo, None
+        if pr_ok:
             return None, t.error_response(403, "Authorization error.")
         return None, t.error_response(
             403, "Forbidden: pass `create_pr=1` as a query parameter to create a Pull Request")
     return repo, None
+
+
+def _is_pr(req) -> bool:
+    return _truthy_q(req, "create_pr") or \
+        urllib.parse.unquote(req.match.group("rev")).startswith("refs/pr/")
 
 
 def _truthy_q(req, name) -> bool:
@@ -355,7 +366,7 @@ def _rev_commit(req, repo, raw_rev: str):
 def h_preupload(req):
     t = T()
     rtype = t.PLURAL_TO_TYPE[req.match.group("plural")]
-    repo, err = write_repo(req, rtype, req.match.group("repo"))
+    repo, err = write_repo(req, rtype, req.match.group("repo"), pr_ok=_is_pr(req))
     if err is not None:
         return err
     rev, commit = _rev_commit(req, repo, req.match.group("rev"))
@@ -398,7 +409,8 @@ def _batch_error(t, status, msg):
 def h_lfs_batch(req):
     t = T()
     rtype = {"datasets": "dataset", "spaces": "space"}.get(req.match.group("prefix"), "model")
-    repo, err = write_repo(req, rtype, req.match.group("repo"))
+    # the clients omit "ref" for PRs, so a batch cannot tell: the commit decides
+    repo, err = write_repo(req, rtype, req.match.group("repo"), pr_ok=True)
     if err is not None:
         return err
     body = _json_body(req)
@@ -499,7 +511,8 @@ def h_complete_multipart(req):
 def h_lfs_verify(req):
     t = T()
     rtype = {"datasets": "dataset", "spaces": "space"}.get(req.match.group("prefix"), "model")
-    repo, err = write_repo(req, rtype, req.match.group("repo"))
+    # the clients omit "ref" for PRs, so a batch cannot tell: the commit decides
+    repo, err = write_repo(req, rtype, req.match.group("repo"), pr_ok=True)
     if err is not None:
         return err
     body = _json_body(req) or {}
@@ -518,7 +531,7 @@ _BAD_PATH = re.compile(r"(\A|/)(\.\.?|\.git|)(/|\Z)|\\|\A/")
 def h_commit(req):
     t = T()
     rtype = t.PLURAL_TO_TYPE[req.match.group("plural")]
-    repo, err = write_repo(req, rtype, req.match.group("repo"))
+    repo, err = write_repo(req, rtype, req.match.group("repo"), pr_ok=_is_pr(req))
     if err is not None:
         return err
     rev, head = _rev_commit(req, repo, req.match.group("rev"))
@@ -722,6 +735,23 @@ def h_raw(req):
                       rangeable=True)
 
 
+def h_validate_yaml(req):
+    """POST /api/validate-yaml {"content", "repoType"}: a README's front matter."""
+    t = T()
+    body = _json_body(req)
+    if body is None or not isinstance(body.get("content"), str):
+        return t.error_response(400, "content is required")
+    text = body["content"].replace("\r\n", "\n")
+    if text.startswith("---\n"):
+        end = text.find("\n---", 3)
+        if end < 0:
+            return t.error_response(400, "Invalid YAML: the metadata block is not closed with ---")
+        for line in text[4:end].splitlines():
+            if line.strip() and not line.startswith((" ", "-", "#")) and ":" not in line:
+                return t.error_response(400, f"Invalid YAML: cannot parse line {line!r}")
+    return t.json_response({"errors": [], "warnings": []})
+
+
 _P = r"(?P<plural>models|datasets|spaces)/(?P<repo>[^/]+/[^/]+)"
 ROUTES = [
     (("POST",), r"/api/repos/create", h_repo_create),
@@ -732,6 +762,7 @@ ROUTES = [
     (("POST",), r"/api/" + _P + r"/tag/(?P<rev>[^/]+)", h_tag_create),
     (("DELETE",), r"/api/" + _P + r"/tag/(?P<rev>[^/]+)", h_tag_delete),
     (("POST",), r"/api/complete_multipart", h_complete_multipart),
+    (("POST",), r"/api/validate-yaml", h_validate_yaml),
     (("POST",), r"/(?:(?P<prefix>datasets|spaces)/)?(?P<repo>[^/]+/[^/]+?)\.git/info/lfs/objects/batch",
      h_lfs_batch),
     (("POST",), r"/(?:(?P<prefix>datasets|spaces)/)?(?P<repo>[^/]+/[^/]+?)\.git/info/lfs/objects/verify",

@@ -28,6 +28,7 @@ import testhub  # noqa: E402
 WRITE = testhub.WRITE_TOKEN
 READ = testhub.READ_TOKEN
 MiB = 1024 * 1024
+OTHER = "hf_testOtherWriter000000000000000000dave"   # a write token of another user
 
 
 def call(method, url, token=None, body=None, headers=None):
@@ -67,7 +68,9 @@ class UploadTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.store = tempfile.TemporaryDirectory(prefix="hubw-")
-        cls.pair = harness.HubPair(config={"upload_dir": cls.store.name},
+        cls.pair = harness.HubPair(config={"upload_dir": cls.store.name, "tokens": {OTHER: {
+            "user": "dave", "email": "dave@example.com", "orgs": [], "role": "write",
+            "displayName": "dave-write"}}},
                                    cdn_config={"upload_dir": cls.store.name})
 
     @classmethod
@@ -433,6 +436,31 @@ class UploadTest(unittest.TestCase):
                         testhub.FINE_TOKEN, {"files": []})
         self.assertEqual((st, h["X-Error-Message"]), (403, "Forbidden: pass `create_pr=1` as a "
                                                            "query parameter to create a Pull Request"))
+
+    def test_pull_requests_from_another_user_and_validate_yaml(self):
+        self.json_ok(self.create("prs"))
+        add = ("file", {"path": "d.txt", "content": "ZA==", "encoding": "base64"})
+        st, h, b = self.commit("alice/prs", {"summary": "direct"}, add, token=OTHER)
+        self.assertEqual((st, h["X-Error-Message"]), (403, "Forbidden: pass `create_pr=1` as a "
+                                                           "query parameter to create a Pull Request"))
+        pre = call("POST", f"{self.hub}/api/models/alice/prs/preupload/main?create_pr=1", OTHER,
+                   {"files": [{"path": "d.txt", "size": 1, "sample": "ZA=="}]})
+        self.assertEqual(pre[0], 200, pre[2])
+        ans = self.json_ok(self.commit("alice/prs", {"summary": "pr"}, add, token=OTHER,
+                                       query="?create_pr=1"))
+        self.assertEqual(ans["pullRequestUrl"], f"{self.hub}/alice/prs/discussions/1")
+        self.json_ok(self.commit("alice/prs", {"summary": "pr 2"}, add, token=OTHER, rev="refs/pr/1"))
+        self.pair.hub.control("POST", "config", {"pull_requests_disabled": True})
+        self.addCleanup(self.pair.hub.control, "POST", "config", {"pull_requests_disabled": None})
+        st, h, b = self.commit("alice/prs", {"summary": "pr"}, add, token=OTHER, query="?create_pr=1")
+        self.assertEqual((st, h["X-Error-Message"]), (403, "Authorization error."))
+        # validate-yaml
+        url = f"{self.hub}/api/validate-yaml"
+        self.assertEqual(self.json_ok(call("POST", url, WRITE, {
+            "content": "---\nlicense: mit\ntags:\n- a\n---\n# x\n", "repoType": "model"})),
+            {"errors": [], "warnings": []})
+        self.assertEqual(call("POST", url, WRITE, {"content": "---\nlicense: mit\n# x\n",
+                                                   "repoType": "model"})[0], 400)
 
     # -- the official JS client ----------------------------------------------
     def test_js_client_upload_file_and_commit(self):
