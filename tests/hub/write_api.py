@@ -267,6 +267,9 @@ def h_repo_create(req):
         extra = {"sdk": body["sdk"]} if rtype == "space" and body.get("sdk") else {}
         repo = fixtures.Repo(repo_id, rtype, private=private, extra=extra)
         files = {".gitattributes": _text_file(".gitattributes", DEFAULT_GITATTRIBUTES)}
+        if isinstance(body.get("license"), str):   # the Hub writes a README then
+            files["README.md"] = _text_file("README.md",
+                                            f"---\nlicense: {body['license']}\n---\n")
         for f in body.get("files") or []:
             data = base64.b64decode(f.get("content") or "") if f.get("encoding") == "base64" \
                 else str(f.get("content") or "").encode()
@@ -552,9 +555,9 @@ def h_commit(req):
     if not isinstance(summary, str) or not summary.strip():
         return t.error_response(400, "summary is required")
     with req.state.lock:
-        if create_pr and rev not in ("main",) and not rev.startswith("refs/pr/") and \
-                rev not in repo.refs:
-            return t._revision_not_found(rev)
+        if create_pr and (rev not in repo.refs or rev.startswith("refs/")
+                          or rev in repo.__dict__.get("tags", {})):
+            return t._revision_not_found(rev)     # a PR starts from a branch
         parent = header.get("parentCommit")
         base = head
         if parent:

@@ -12,7 +12,6 @@ import hashlib
 import json
 import os
 import sys
-import tempfile
 import unittest
 import urllib.error
 import urllib.parse
@@ -67,16 +66,14 @@ class UploadTest(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.store = tempfile.TemporaryDirectory(prefix="hubw-")
-        cls.pair = harness.HubPair(config={"upload_dir": cls.store.name, "tokens": {OTHER: {
+        # HubPair gives the hub and the CDN one shared upload_dir
+        cls.pair = harness.HubPair(config={"tokens": {OTHER: {
             "user": "dave", "email": "dave@example.com", "orgs": [], "role": "write",
-            "displayName": "dave-write"}}},
-                                   cdn_config={"upload_dir": cls.store.name})
+            "displayName": "dave-write"}}})
 
     @classmethod
     def tearDownClass(cls):
         cls.pair.stop()
-        cls.store.cleanup()
 
     def setUp(self):
         self.pair.reset()
@@ -165,6 +162,9 @@ class UploadTest(unittest.TestCase):
         self.assertEqual(st, 403)
         self.assertIn('under namespace "someone-else"', h["X-Error-Message"])
         self.assertEqual(self.create("x", organization="acme")[0], 200)   # alice's org
+        self.json_ok(self.create("lic", license="mit"))
+        st, h, b = call("GET", f"{self.hub}/alice/lic/raw/main/README.md")
+        self.assertEqual((st, b), (200, b"---\nlicense: mit\n---\n"))
         # the new repo: one "initial commit" with the default .gitattributes
         info = self.json_ok(call("GET", f"{self.hub}/api/models/alice/created-1", WRITE))
         self.assertEqual([s["rfilename"] for s in info["siblings"]], [".gitattributes"])
@@ -340,6 +340,9 @@ class UploadTest(unittest.TestCase):
                                        ("file", {"path": "p.txt", "content": "cA=="}),
                                        query="?create_pr=1"))
         self.assertEqual(ans["pullRequestUrl"], f"{self.hub}/alice/ce/discussions/1")
+        st, h, b = self.commit("alice/ce", {"summary": "pr"}, rev=ans["commitOid"],
+                               query="?create_pr=1")
+        self.assertEqual((st, h["X-Error-Code"]), (404, "RevisionNotFound"))
         ans2 = self.json_ok(self.commit("alice/ce", {"summary": "pr2"},
                                         ("file", {"path": "p2.txt", "content": "cA=="}),
                                         rev="refs/pr/1"))
@@ -461,6 +464,31 @@ class UploadTest(unittest.TestCase):
             {"errors": [], "warnings": []})
         self.assertEqual(call("POST", url, WRITE, {"content": "---\nlicense: mit\n# x\n",
                                                    "repoType": "model"})[0], 400)
+
+    def test_dataset_prefix_roundtrip(self):
+        self.json_ok(call("POST", f"{self.hub}/api/repos/create", WRITE,
+                          {"name": "ds", "organization": "acme", "type": "dataset",
+                           "visibility": "private"}))
+        data = os.urandom(3000)
+        oid = hashlib.sha256(data).hexdigest()
+        ans = self.json_ok(call("POST", f"{self.hub}/datasets/acme/ds.git/info/lfs/objects/batch",
+                                WRITE, {"operation": "upload", "transfers": ["basic"],
+                                        "objects": [{"oid": oid, "size": len(data)}]}))
+        up = ans["objects"][0]["actions"]
+        self.assertEqual(up["verify"]["href"],
+                         f"{self.hub}/datasets/acme/ds.git/info/lfs/objects/verify")
+        self.assertEqual(call("PUT", up["upload"]["href"], None, data)[0], 200)
+        ans = self.json_ok(call("POST", f"{self.hub}/api/datasets/acme/ds/commit/main", WRITE,
+                                ndjson({"summary": "data"}, ("lfsFile", {
+                                    "path": "train.parquet", "algo": "sha256", "oid": oid,
+                                    "size": len(data)})),
+                                {"Content-Type": "application/x-ndjson"}))
+        self.assertEqual(ans["commitUrl"], f"{self.hub}/datasets/acme/ds/commit/{ans['commitOid']}")
+        self.assertEqual(call("GET", f"{self.hub}/api/datasets/acme/ds")[0], 404)   # private
+        st, h, _ = call("GET", f"{self.hub}/datasets/acme/ds/resolve/main/train.parquet", WRITE)
+        self.assertEqual(st, 302)
+        st, h, got = call("GET", h["Location"])
+        self.assertEqual((st, got), (200, data))
 
     # -- the official JS client ----------------------------------------------
     def test_js_client_upload_file_and_commit(self):
