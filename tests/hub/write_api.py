@@ -585,6 +585,10 @@ def h_commit(req):
                         else str(v.get("content") or "").encode()
                 except ValueError:
                     return t.error_response(400, f"Invalid base64 content for {path}")
+                if upload_mode("", path, len(data), data[:512]) == "lfs":   # [open] wording
+                    return t.error_response(
+                        422, f"{path} is too large or binary for a regular file: it must be "
+                             f"uploaded with LFS (as the preupload answer says)")
                 if v.get("oldPath"):
                     files.pop(v["oldPath"], None)
                 files[path] = fixtures.File(path, fixtures.Blob(data, lfs=False))

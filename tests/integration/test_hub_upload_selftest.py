@@ -133,6 +133,14 @@ class UploadTest(unittest.TestCase):
                             {"Accept": "application/vnd.git-lfs+json",
                              "Content-Type": "application/vnd.git-lfs+json"})
             self.assertEqual(st, 200, b)
+            # a retried completion is answered the same; a tampered one is refused
+            st2, h, b2 = call("POST", up["href"], None,
+                              json.dumps({"oid": oid, "parts": done}).encode())
+            self.assertEqual((st2, b2), (st, b))
+            st, h, b = call("POST", up["href"].replace("parts=", "parts=1"), None,
+                            json.dumps({"oid": oid, "parts": done}).encode())
+            self.assertEqual(st, 403)
+            self.assertIn(b"<Code>AccessDenied</Code>", b)
         else:
             self.assertTrue(up["href"].startswith(self.pair.cdn.url), up["href"])
             st, h, b = call("PUT", up["href"], None, data)
@@ -327,6 +335,10 @@ class UploadTest(unittest.TestCase):
                                ("lfsFile", {"path": "m.bin", "algo": "sha256", "oid": "0" * 64,
                                             "size": 3}))
         self.assertEqual(st, 422)
+        big = base64.b64encode(b"\0" * 1_000_001).decode()
+        st, h, b = self.commit("alice/ce", {"summary": "x"}, ("file", {"path": "z.dat", "content": big}))
+        self.assertEqual(st, 422)
+        self.assertIn("must be uploaded with LFS", json.loads(b)["error"])
         # deletedFolder
         self.json_ok(self.commit("alice/ce", {"summary": "dir"},
                                  ("file", {"path": "d/1", "content": "MQ=="}),
