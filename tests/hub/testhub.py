@@ -25,6 +25,9 @@ Layout of this file
   * Handler                            - HTTP plumbing, faults, Range, logging
   * main()
 Repository content (Repo/Commit/File, generators, default set): fixtures.py.
+Upload side (repos, preupload, LFS batch, presigned PUTs, commit, branches,
+tags, /raw/): write_api.py, its routes appended to ROUTES; options and the
+choices made where the protocol is not public: README.md "Write API".
 
 Config file (JSON, every key optional):
   {"name": "hub", "fail_on_auth": false,
@@ -169,6 +172,7 @@ import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import fixtures  # noqa: E402  (repository content: tests/hub/fixtures.py)
+import write_api  # noqa: E402  (upload side: tests/hub/write_api.py)
 
 # --------------------------------------------------------------------------
 # Identities
@@ -849,14 +853,20 @@ def h_cdn_blob(req: Request) -> Response:
     if now > expires:
         return _s3_error("AccessDenied", "Request has expired")
     f = req.state.registry.find_lfs(sha)
-    if f is None:
+    data = f.data if f is not None else None
+    if data is None:  # uploaded through the write API (write_api.py)
+        p = os.path.join(write_api.upload_dir(req.state), "objects", sha)
+        if os.path.exists(p):
+            with open(p, "rb") as fh:
+                data = fh.read()
+    if data is None:
         return _s3_error("NoSuchKey", "The specified key does not exist.", 404)
     headers = {"Content-Type": q.get("response-content-type", "application/octet-stream"),
                "ETag": f'"{sha}"', "Last-Modified": "Thu, 01 Jan 2026 00:00:00 GMT",
                "X-Cache": "Miss from cloudfront", "Via": "1.1 testhub-cdn"}
     if q.get("response-content-disposition"):
         headers["Content-Disposition"] = q["response-content-disposition"]
-    return Response(200, f.data, headers, rangeable=True)
+    return Response(200, data, headers, rangeable=True)
 
 
 def h_not_found(req: Request) -> Response:
@@ -878,6 +888,7 @@ ROUTES = [
     (("GET",), r"/(?:(?P<prefix>datasets|spaces)/)?" + _REPO +
      r"/resolve/(?P<rev>[^/]+)/(?P<path>.+)", h_resolve),
 ]
+ROUTES += write_api.ROUTES
 _COMPILED_ROUTES = [(m, re.compile(p), h) for m, p, h in ROUTES]
 
 
@@ -1035,7 +1046,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if state.fail_on_auth and (req.auth_header is not None
                                    or self.headers.get("Cookie") is not None):
             entry["violation"] = "authorization-received"
-            resp = error_response(400, "Authorization must not be sent to this server")
+            if req.path.startswith("/lfs-upload/"):  # S3 refuses a second auth mechanism
+                resp = _s3_error("AccessDenied", "Only one auth mechanism allowed; only the "
+                                 "X-Amz-Algorithm query parameter, Signature query string "
+                                 "parameter or the Authorization header should be specified")
+            else:
+                resp = error_response(400, "Authorization must not be sent to this server")
             faults = []
         else:
             faults = state.pick_faults(self.command, self.path, self.headers.get("Range") is not None,

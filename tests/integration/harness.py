@@ -883,7 +883,9 @@ class HubPair:
     with cdn_url pointing at it; both get the same random cdn_secret. `config`
     goes to the hub; its "repos" also go to the CDN (which must know the LFS
     blobs). `cdn_config` goes to the CDN only. With a testcase both are stopped
-    by addCleanup.
+    by addCleanup. Both share one "upload_dir" (a temporary directory removed
+    at stop, unless config names one) so that LFS objects uploaded through the
+    hub's write API (tests/hub/write_api.py) reach the CDN.
 
       .hub .cdn          Hub objects (.url .requests() .set_faults() ...)
       .url               the hub's URL;  .env() -> {"HF_ENDPOINT": ..., [SSL_CERT_FILE]}
@@ -921,7 +923,11 @@ class HubPair:
         """Start the CDN and the hub concurrently, then point the hub at the CDN."""
         if self.hub is not None:
             return self
-        cdn_cfg = {"fixtures": self.fixtures, "cdn_secret": self.secret}
+        if not self.config.get("upload_dir"):
+            self._upload_tmp = tempfile.mkdtemp(prefix="testhub-upload-")
+            self.config["upload_dir"] = self._upload_tmp
+        cdn_cfg = {"fixtures": self.fixtures, "cdn_secret": self.secret,
+                   "upload_dir": self.config["upload_dir"]}
         if self.config.get("repos"):
             cdn_cfg["repos"] = self.config["repos"]
         cdn_cfg.update(self.cdn_config)
@@ -973,6 +979,11 @@ class HubPair:
                 pass
         for h in hubs:
             h.stop()
+        tmp = getattr(self, "_upload_tmp", None)
+        if tmp:
+            shutil.rmtree(tmp, ignore_errors=True)
+            self._upload_tmp = None
+            self.config.pop("upload_dir", None)
 
     def __enter__(self):
         return self.start()
