@@ -275,7 +275,8 @@ int hf__lfs_batch_parse(const char *body, size_t len,
 			goto out;
 		}
 		for (j = 0; j < n; j++) {
-			if (strcmp(objs[j].oid, json_string_value(oid)) != 0 ||
+			if (!objs[j].oid ||
+			    strcmp(objs[j].oid, json_string_value(oid)) != 0 ||
 			    json_string_length(oid) != 64)
 				continue;
 			/* A later answer for the same oid replaces the first. */
