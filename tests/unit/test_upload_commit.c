@@ -37,6 +37,59 @@ static void test_base64_vectors(void **state)
 	}
 }
 
+/* Every split of inputs of 0..20 bytes into three pieces gives the
+ * one-shot text. */
+static void test_base64_stream(void **state)
+{
+	unsigned char in[20];
+	size_t len, i, j;
+
+	(void)state;
+	for (i = 0; i < sizeof in; i++)
+		in[i] = (unsigned char)(i * 37 + 11);
+	for (len = 0; len <= sizeof in; len++) {
+		hf__buf want = HF__BUF_INIT;
+
+		assert_int_equal(hf__b64_append(&want, in, len), 0);
+		for (i = 0; i <= len; i++) {
+			for (j = i; j <= len; j++) {
+				hf__buf got = HF__BUF_INIT;
+				hf__b64_stream st = HF__B64_STREAM_INIT;
+
+				assert_int_equal(hf__b64_stream_update(&st, &got, in, i), 0);
+				assert_int_equal(hf__b64_stream_update(&st, &got, in + i, j - i), 0);
+				assert_int_equal(hf__b64_stream_update(&st, &got, in + j, len - j), 0);
+				assert_int_equal(hf__b64_stream_final(&st, &got), 0);
+				assert_int_equal(got.len, want.len);
+				if (want.len)
+					assert_memory_equal(got.data, want.data, want.len);
+				hf__buf_dispose(&got);
+			}
+		}
+		hf__buf_dispose(&want);
+	}
+}
+
+/* begin + streamed content + end is the put_file line. */
+static void test_file_pieces(void **state)
+{
+	hf__buf a = HF__BUF_INIT, b = HF__BUF_INIT;
+	hf__b64_stream st = HF__B64_STREAM_INIT;
+
+	(void)state;
+	assert_int_equal(hf__commit_put_file(&a, "d/x y.txt", "hello world", 11), 0);
+	assert_int_equal(hf__commit_file_begin(&b, "d/x y.txt"), 0);
+	assert_int_equal(hf__b64_stream_update(&st, &b, "hell", 4), 0);
+	assert_int_equal(hf__b64_stream_update(&st, &b, "o wo", 4), 0);
+	assert_int_equal(hf__b64_stream_update(&st, &b, "rld", 3), 0);
+	assert_int_equal(hf__b64_stream_final(&st, &b), 0);
+	assert_int_equal(hf__commit_file_end(&b, "d/x y.txt"), 0);
+	assert_string_equal(b.data, a.data);
+	assert_int_equal(hf__commit_file_end(&b, NULL), -1);
+	hf__buf_dispose(&a);
+	hf__buf_dispose(&b);
+}
+
 static void test_header(void **state)
 {
 	hf__buf b = HF__BUF_INIT;
@@ -191,8 +244,8 @@ static void check_fd(size_t n, int use_pipe)
 
 static void test_file_fd(void **state)
 {
-	static const size_t sizes[] = { 0, 1, 2, 3, 4, 511, 512, 65537, 65538,
-					65539, 131076, 131077, 200001 };
+	static const size_t sizes[] = { 0, 1, 2, 3, 4, 511, 512, 65535, 65536,
+					65537, 65538, 131072, 131073, 200001 };
 	size_t i;
 
 	(void)state;
@@ -212,6 +265,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_base64_vectors),
+		cmocka_unit_test(test_base64_stream),
+		cmocka_unit_test(test_file_pieces),
 		cmocka_unit_test(test_header),
 		cmocka_unit_test(test_header_refusals),
 		cmocka_unit_test(test_lines),

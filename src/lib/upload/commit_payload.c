@@ -40,15 +40,17 @@ int hf__commit_put_header(hf__buf *out, const char *summary,
 	return hf__buf_puts(out, "}}\n");
 }
 
-static int file_head(hf__buf *out, const char *path)
+int hf__commit_file_begin(hf__buf *out, const char *path)
 {
 	if (!out || !path)
 		return -1;
 	return hf__buf_puts(out, "{\"key\": \"file\", \"value\": {\"content\": \"");
 }
 
-static int file_tail(hf__buf *out, const char *path)
+int hf__commit_file_end(hf__buf *out, const char *path)
 {
+	if (!out || !path)
+		return -1;
 	if (hf__buf_puts(out, "\", \"path\": ") < 0 ||
 	    hf__json_put_string(out, path) < 0)
 		return -1;
@@ -58,24 +60,23 @@ static int file_tail(hf__buf *out, const char *path)
 int hf__commit_put_file(hf__buf *out, const char *path, const void *data,
 			size_t len)
 {
-	if ((!data && len) || file_head(out, path) < 0 ||
+	if ((!data && len) || hf__commit_file_begin(out, path) < 0 ||
 	    hf__b64_append(out, data, len) < 0)
 		return -1;
-	return file_tail(out, path);
+	return hf__commit_file_end(out, path);
 }
 
 int hf__commit_put_file_fd(hf__buf *out, const char *path, int fd,
 			   uint64_t *size)
 {
-	/* A multiple of 3, so each chunk encodes without padding but the last. */
-	unsigned char chunk[3 * 21846];
-	size_t have = 0;
+	unsigned char chunk[65536];
+	hf__b64_stream st = HF__B64_STREAM_INIT;
 	uint64_t total = 0;
 
-	if (fd < 0 || file_head(out, path) < 0)
+	if (fd < 0 || hf__commit_file_begin(out, path) < 0)
 		return -1;
 	for (;;) {
-		ssize_t n = read(fd, chunk + have, sizeof chunk - have);
+		ssize_t n = read(fd, chunk, sizeof chunk);
 
 		if (n < 0) {
 			if (errno == EINTR)
@@ -84,21 +85,16 @@ int hf__commit_put_file_fd(hf__buf *out, const char *path, int fd,
 		}
 		if (n == 0)
 			break;
-		have += (size_t)n;
 		total += (uint64_t)n;
-		/* Short reads are kept until the chunk is full: only the
-		 * final group may carry '=' padding. */
-		if (have == sizeof chunk) {
-			if (hf__b64_append(out, chunk, have) < 0)
-				return -1;
-			have = 0;
-		}
+		/* Short reads are fine: the stream carries partial groups. */
+		if (hf__b64_stream_update(&st, out, chunk, (size_t)n) < 0)
+			return -1;
 	}
-	if (hf__b64_append(out, chunk, have) < 0)
+	if (hf__b64_stream_final(&st, out) < 0)
 		return -1;
 	if (size)
 		*size = total;
-	return file_tail(out, path);
+	return hf__commit_file_end(out, path);
 }
 
 int hf__commit_put_lfs_file(hf__buf *out, const char *path, const char *oid,

@@ -39,6 +39,17 @@ int hf__commit_put_file(hf__buf *out, const char *path, const void *data,
 int hf__commit_put_file_fd(hf__buf *out, const char *path, int fd,
 			   uint64_t *size);
 
+/*
+ * The "file" line in pieces, for a body produced while the file is read
+ * (a request body callback): hf__commit_file_begin appends up to the
+ * opening quote of "content", the caller appends the base64 of the
+ * content (hf__b64_stream of json_out.h), then hf__commit_file_end
+ * closes the line. begin + b64 of the bytes + end gives exactly the line
+ * of hf__commit_put_file.
+ */
+int hf__commit_file_begin(hf__buf *out, const char *path);
+int hf__commit_file_end(hf__buf *out, const char *path);
+
 /* {"key": "lfsFile", "value": {"path", "algo": "sha256", "oid", "size"}} */
 int hf__commit_put_lfs_file(hf__buf *out, const char *path, const char *oid,
 			    uint64_t size);

@@ -4,6 +4,7 @@
 #include "upload/json_out.h"
 
 #include <limits.h>
+#include <string.h>
 
 #include <openssl/evp.h>
 
@@ -104,4 +105,50 @@ int hf__b64_append(hf__buf *out, const void *data, size_t len)
 		len -= n;
 	}
 	return 0;
+}
+
+int hf__b64_stream_update(hf__b64_stream *st, hf__buf *out, const void *data,
+			  size_t len)
+{
+	const unsigned char *p = data;
+	size_t whole;
+
+	if (!st || (!data && len))
+		return -1;
+	/* Complete a carried group first. */
+	while (st->n_carry > 0 && len > 0) {
+		unsigned char g[3];
+
+		if (st->n_carry + len < 3) {
+			memcpy(st->carry + st->n_carry, p, len);
+			st->n_carry += len;
+			return 0;
+		}
+		memcpy(g, st->carry, st->n_carry);
+		memcpy(g + st->n_carry, p, 3 - st->n_carry);
+		p += 3 - st->n_carry;
+		len -= 3 - st->n_carry;
+		st->n_carry = 0;
+		if (hf__b64_append(out, g, 3) < 0)
+			return -1;
+	}
+	if (len == 0)
+		return 0;   /* keep what is carried */
+	whole = len - len % 3;
+	if (whole && hf__b64_append(out, p, whole) < 0)
+		return -1;
+	memcpy(st->carry, p + whole, len - whole);
+	st->n_carry = len - whole;
+	return 0;
+}
+
+int hf__b64_stream_final(hf__b64_stream *st, hf__buf *out)
+{
+	int rc;
+
+	if (!st)
+		return -1;
+	rc = hf__b64_append(out, st->carry, st->n_carry);
+	st->n_carry = 0;
+	return rc;
 }
