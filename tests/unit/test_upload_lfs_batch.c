@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "upload/lfs_batch.h"
@@ -226,6 +227,32 @@ static void test_completion(void **state)
 	hf__buf_dispose(&b);
 }
 
+static void href(const char *in, const char *ep, const char *want)
+{
+	char *got = hf__lfs_href_for_endpoint(in, ep);
+
+	assert_non_null(got);
+	assert_string_equal(got, want);
+	free(got);
+}
+
+static void test_href_endpoint(void **state)
+{
+	(void)state;
+	href("https://huggingface.co/u/m.git/info/lfs/objects/verify", "http://127.0.0.1:8080",
+	     "http://127.0.0.1:8080/u/m.git/info/lfs/objects/verify");
+	href("https://huggingface.co/api/complete_multipart?uploadId=1", "https://hub.example/",
+	     "https://hub.example/api/complete_multipart?uploadId=1");
+	href("https://huggingface.co", "https://m", "https://m");
+	href("https://huggingface.co?x", "https://m", "https://m?x");
+	href("https://huggingface.co.evil.example/x", "https://m", "https://huggingface.co.evil.example/x");
+	href("https://huggingface.com/x", "https://m", "https://huggingface.com/x");
+	href("https://s3.amazonaws.com/x?https://huggingface.co/", "https://m",
+	     "https://s3.amazonaws.com/x?https://huggingface.co/");
+	href("https://huggingface.co/x", NULL, "https://huggingface.co/x");
+	assert_null(hf__lfs_href_for_endpoint(NULL, "https://m"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -235,6 +262,7 @@ int main(void)
 		cmocka_unit_test(test_parse_bad),
 		cmocka_unit_test(test_parse_tolerant),
 		cmocka_unit_test(test_completion),
+		cmocka_unit_test(test_href_endpoint),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -180,6 +180,25 @@ static void test_parse_bad(void **state)
 	bad("{\"files\":[" E1 "," E2 "," E3 "]");              /* truncated */
 }
 
+static void test_noop(void **state)
+{
+	hf__preupload_answer a;
+
+	(void)state;
+	memset(&a, 0, sizeof a);
+	a.mode = HF__UPLOAD_LFS;
+	assert_false(hf__upload_is_noop(&a, "aa", "bb"));          /* no remote oid */
+	strcpy(a.oid, "aa");
+	assert_true(hf__upload_is_noop(&a, "aa", "bb"));
+	assert_false(hf__upload_is_noop(&a, "bb", "aa"));          /* LFS compares sha256 */
+	assert_false(hf__upload_is_noop(&a, NULL, "aa"));
+	a.mode = HF__UPLOAD_REGULAR;
+	assert_true(hf__upload_is_noop(&a, "bb", "aa"));           /* regular: git sha1 */
+	assert_false(hf__upload_is_noop(&a, "aa", "bb"));
+	assert_false(hf__upload_is_noop(&a, "aa", NULL));
+	assert_false(hf__upload_is_noop(NULL, "aa", "aa"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -189,6 +208,7 @@ int main(void)
 		cmocka_unit_test(test_find_gitignore),
 		cmocka_unit_test(test_parse_ok),
 		cmocka_unit_test(test_parse_bad),
+		cmocka_unit_test(test_noop),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

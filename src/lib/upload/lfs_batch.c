@@ -325,3 +325,29 @@ int hf__lfs_completion_body(hf__buf *out, const char *oid,
 	}
 	return hf__buf_puts(out, "]}");
 }
+
+char *hf__lfs_href_for_endpoint(const char *href, const char *endpoint)
+{
+	static const char origin[] = "https://huggingface.co";
+	const size_t olen = sizeof origin - 1;
+	hf__buf b = HF__BUF_INIT;
+	size_t elen;
+	char next;
+
+	if (!href)
+		return NULL;
+	if (!endpoint || strncmp(href, origin, olen) != 0)
+		return hf__strdup(href);
+	next = href[olen];
+	if (next != '\0' && next != '/' && next != '?' && next != '#')
+		return hf__strdup(href);
+	elen = strlen(endpoint);
+	while (elen > 0 && endpoint[elen - 1] == '/')
+		elen--;
+	if (hf__buf_append(&b, endpoint, elen) < 0 ||
+	    hf__buf_puts(&b, href + olen) < 0) {
+		hf__buf_dispose(&b);
+		return NULL;
+	}
+	return hf__buf_detach(&b);
+}

@@ -86,6 +86,16 @@ int hf__lfs_batch_parse(const char *body, size_t len,
 void hf__lfs_actions_free(hf__lfs_action *actions, size_t n);
 
 /*
+ * An upload or verify href with the "https://huggingface.co" origin moved
+ * to endpoint (HF_ENDPOINT), as huggingface_hub does (§5): a new string
+ * (free it) when href starts with exactly that origin, followed by '/',
+ * '?', '#' or its end (so "https://huggingface.co.example" is not taken);
+ * otherwise, or when endpoint is NULL, a copy of href. A trailing '/' of
+ * endpoint is dropped. NULL when out of memory or href is NULL.
+ */
+char *hf__lfs_href_for_endpoint(const char *href, const char *endpoint);
+
+/*
  * The multipart completion body {"oid":<oid>,"parts":[{"partNumber":1,
  * "etag":<etag>},...]} with the ETag headers of parts 1..n kept verbatim
  * (quotes included). -1 on a bad argument (no parts, an empty etag, an

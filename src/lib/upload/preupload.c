@@ -155,3 +155,14 @@ out:
 	free(seen);
 	return rc;
 }
+
+int hf__upload_is_noop(const hf__preupload_answer *a, const char *local_sha256,
+		       const char *local_git_sha1)
+{
+	const char *local;
+
+	if (!a || !a->oid[0])
+		return 0;
+	local = a->mode == HF__UPLOAD_LFS ? local_sha256 : local_git_sha1;
+	return local && strcmp(local, a->oid) == 0;
+}

@@ -67,4 +67,14 @@ int hf__preupload_parse(const char *body, size_t len,
 			const hf__preupload_file *files, size_t n,
 			hf__preupload_answer *out, const char **err);
 
+/*
+ * Is adding this file a no-op (§1 step 8, §4)? The remote oid is compared
+ * with the local oid of the kind the file goes as: its sha256 for LFS,
+ * its git blob sha1 for regular. local_sha256 / local_git_sha1 are lower-
+ * case hex (either may be NULL when not computed: then not a no-op).
+ * 1 when the remote already has this content at that path.
+ */
+int hf__upload_is_noop(const hf__preupload_answer *a, const char *local_sha256,
+		       const char *local_git_sha1);
+
 #endif
