@@ -162,6 +162,31 @@ static void test_walk_patterns(void **state)
 	assert_false(keep("README.MD", multi, 2, NULL, 0));
 }
 
+static void test_delete_match(void **state)
+{
+	const char *all[] = { "*" };
+	const char *txt[] = { "*.txt" };
+	const char *dir[] = { "old/" };
+
+	(void)state;
+	assert_true(hf__upload_delete_match("a.txt", "", txt, 1));
+	assert_true(hf__upload_delete_match("d/a.txt", NULL, txt, 1));
+	assert_false(hf__upload_delete_match("a.bin", "", txt, 1));
+	assert_false(hf__upload_delete_match(".gitattributes", "", all, 1));
+	assert_true(hf__upload_delete_match("sub/.gitattributes", "", all, 1));
+	assert_false(hf__upload_delete_match("a.txt", "", NULL, 0));
+	/* under a prefix: only its files, matched relative to it */
+	assert_true(hf__upload_delete_match("data/a.txt", "data", txt, 1));
+	assert_true(hf__upload_delete_match("data/a.txt", "data/", txt, 1));
+	assert_false(hf__upload_delete_match("database/a.txt", "data", txt, 1));
+	assert_false(hf__upload_delete_match("a.txt", "data", txt, 1));
+	assert_false(hf__upload_delete_match("data", "data", all, 1));
+	assert_true(hf__upload_delete_match("data/old/x.bin", "data", dir, 1));
+	assert_false(hf__upload_delete_match("data/new/old/x.bin", "data", dir, 1));
+	assert_false(hf__upload_delete_match("old/x.bin", "data", dir, 1));
+	assert_false(hf__upload_delete_match(NULL, "", all, 1));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -170,6 +195,7 @@ int main(void)
 		cmocka_unit_test(test_path_our_refusals),
 		cmocka_unit_test(test_walk_default_ignores),
 		cmocka_unit_test(test_walk_patterns),
+		cmocka_unit_test(test_delete_match),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -90,3 +90,24 @@ int hf__upload_walk_keep(const char *name, const char *const *allow,
 		return 0;
 	return hf__filter_match(name, allow, n_allow, ignore, n_ignore);
 }
+
+int hf__upload_delete_match(const char *remote_path, const char *prefix,
+			    const char *const *patterns, size_t n_patterns)
+{
+	const char *rel = remote_path;
+	size_t plen = prefix ? strlen(prefix) : 0;
+
+	if (!remote_path || !patterns || n_patterns == 0)
+		return 0;
+	if (strcmp(remote_path, ".gitattributes") == 0)
+		return 0;
+	/* A prefix given with a trailing '/' means the same folder. */
+	while (plen > 0 && prefix[plen - 1] == '/')
+		plen--;
+	if (plen > 0) {
+		if (strncmp(remote_path, prefix, plen) != 0 || remote_path[plen] != '/')
+			return 0;
+		rel = remote_path + plen + 1;
+	}
+	return hf__filter_match(rel, patterns, n_patterns, NULL, 0);
+}

@@ -44,4 +44,17 @@ int hf__upload_walk_keep(const char *name, const char *const *allow,
 			 size_t n_allow, const char *const *ignore,
 			 size_t n_ignore);
 
+/*
+ * `--delete` for a folder upload (§1 step 3): should the remote file
+ * remote_path (from the recursive tree listing) be deleted? Only files
+ * under prefix (the normal path in repo of the folder; "" or NULL for the
+ * repo root) are considered, and the patterns are matched against the path
+ * relative to prefix, with hf__filter_match()'s rules (as include patterns;
+ * no pattern means nothing is deleted). ".gitattributes" at the repo root
+ * is never deleted. The caller still drops a delete whose path is also
+ * added by the same commit. 1 to delete.
+ */
+int hf__upload_delete_match(const char *remote_path, const char *prefix,
+			    const char *const *patterns, size_t n_patterns);
+
 #endif
