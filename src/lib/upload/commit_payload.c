@@ -69,7 +69,7 @@ int hf__commit_put_file(hf__buf *out, const char *path, const void *data,
 int hf__commit_put_file_fd(hf__buf *out, const char *path, int fd,
 			   uint64_t *size)
 {
-	unsigned char chunk[65536];
+	unsigned char chunk[32768];
 	hf__b64_stream st = HF__B64_STREAM_INIT;
 	uint64_t total = 0;
 

@@ -88,10 +88,12 @@ int hf__json_put_string(hf__buf *out, const char *s)
 
 int hf__b64_append(hf__buf *out, const void *data, size_t len)
 {
-	/* EVP_EncodeBlock takes an int length: go in slices of whole groups. */
-	const size_t slice = 3 * 16384;
+	/* EVP_EncodeBlock takes an int length and writes a NUL: go in slices
+	 * of whole groups through a small stack buffer (this may run on a
+	 * worker thread). */
+	const size_t slice = 3 * 1024;
 	const unsigned char *p = data;
-	unsigned char enc[4 * 16384 + 1];
+	unsigned char enc[4 * 1024 + 1];
 
 	if (len == 0)
 		return hf__buf_append(out, "", 0);
