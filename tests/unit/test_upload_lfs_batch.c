@@ -227,6 +227,39 @@ static void test_completion(void **state)
 	hf__buf_dispose(&b);
 }
 
+static void test_part_range(void **state)
+{
+	static const char body[] =
+		"{\"objects\":[{\"oid\":\"" OB "\",\"size\":40,"
+		"\"actions\":{\"upload\":{\"href\":\"c\",\"header\":{\"chunk_size\":\"16\","
+		"\"1\":\"p1\",\"2\":\"p2\",\"3\":\"p3\"}}}}]}";
+	hf__lfs_object o[1] = { { OB, 40 } };
+	hf__lfs_action a[1];
+	uint64_t off = 0, len = 0;
+	hf__buf b = HF__BUF_INIT;
+
+	(void)state;
+	assert_int_equal(hf__lfs_batch_parse(body, strlen(body), o, 1, a, NULL), 0);
+	assert_int_equal(hf__lfs_part_range(a, 40, 1, &off, &len), 0);
+	assert_int_equal(off, 0);
+	assert_int_equal(len, 16);
+	assert_int_equal(hf__lfs_part_range(a, 40, 2, &off, &len), 0);
+	assert_int_equal(off, 16);
+	assert_int_equal(len, 16);
+	assert_int_equal(hf__lfs_part_range(a, 40, 3, &off, &len), 0);
+	assert_int_equal(off, 32);
+	assert_int_equal(len, 8);
+	assert_int_equal(hf__lfs_part_range(a, 40, 0, &off, &len), -1);
+	assert_int_equal(hf__lfs_part_range(a, 40, 4, &off, &len), -1);
+	hf__lfs_actions_free(a, 1);
+
+	assert_int_equal(hf__lfs_verify_body(&b, OA, 373), 0);
+	assert_string_equal(b.data, "{\"oid\":\"" OA "\",\"size\":373}");
+	hf__buf_dispose(&b);
+	assert_int_equal(hf__lfs_verify_body(&b, "x", 1), -1);
+	hf__buf_dispose(&b);
+}
+
 static void href(const char *in, const char *ep, const char *want)
 {
 	char *got = hf__lfs_href_for_endpoint(in, ep);
@@ -263,6 +296,7 @@ int main(void)
 		cmocka_unit_test(test_parse_tolerant),
 		cmocka_unit_test(test_completion),
 		cmocka_unit_test(test_href_endpoint),
+		cmocka_unit_test(test_part_range),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

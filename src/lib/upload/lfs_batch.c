@@ -351,3 +351,26 @@ char *hf__lfs_href_for_endpoint(const char *href, const char *endpoint)
 	}
 	return hf__buf_detach(&b);
 }
+
+int hf__lfs_part_range(const hf__lfs_action *a, uint64_t size, size_t i,
+		       uint64_t *offset, uint64_t *len)
+{
+	uint64_t off;
+
+	if (!a || a->kind != HF__LFS_MULTIPART || i < 1 || i > a->n_parts ||
+	    a->chunk_size == 0 || !offset || !len)
+		return -1;
+	off = (uint64_t)(i - 1) * a->chunk_size;
+	if (off >= size)
+		return -1;
+	*offset = off;
+	*len = size - off < a->chunk_size ? size - off : a->chunk_size;
+	return 0;
+}
+
+int hf__lfs_verify_body(hf__buf *out, const char *oid, uint64_t size)
+{
+	if (!out || !is_oid(oid))
+		return -1;
+	return hf__buf_printf(out, "{\"oid\":\"%s\",\"size\":%" PRIu64 "}", oid, size);
+}

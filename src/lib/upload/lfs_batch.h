@@ -86,6 +86,17 @@ int hf__lfs_batch_parse(const char *body, size_t len,
 void hf__lfs_actions_free(hf__lfs_action *actions, size_t n);
 
 /*
+ * Part i (1-based) of a multipart upload of a size-byte file (§6.2):
+ * bytes [*offset, *offset + *len) = [(i-1)*chunk, min(i*chunk, size)).
+ * 0, or -1 when i is not 1..a->n_parts or a is not multipart.
+ */
+int hf__lfs_part_range(const hf__lfs_action *a, uint64_t size, size_t i,
+		       uint64_t *offset, uint64_t *len);
+
+/* The verify body {"oid":<oid>,"size":<size>} (§6.3). 0 or -1. */
+int hf__lfs_verify_body(hf__buf *out, const char *oid, uint64_t size);
+
+/*
  * An upload or verify href with the "https://huggingface.co" origin moved
  * to endpoint (HF_ENDPOINT), as huggingface_hub does (§5): a new string
  * (free it) when href starts with exactly that origin, followed by '/',
