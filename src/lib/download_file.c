@@ -107,8 +107,8 @@ int hf__dl_head_file(hf__dl *d, const char *file, hf__file_meta *meta, int *no_f
 		if (redirected && location) {
 			char *abs = hf__url_resolve(rs.url, location);
 
-			/* The same rule as for the GET's redirects: never https -> http. */
-			if (abs && strncmp(rs.url, "https:", 6) == 0 && strncmp(abs, "http:", 5) == 0) {
+			/* The same rule as for the redirects the request layer follows. */
+			if (abs && !hf__redirect_keeps_tls(rs.url, abs)) {
 				free(abs);
 				rc = hf__error_set(d->c, HF_EPROTOCOL, NULL,
 						   "refusing a redirect for '%s' to an unsafe location", file);

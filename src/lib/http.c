@@ -747,6 +747,11 @@ done:
 	return rc;
 }
 
+int hf__redirect_keeps_tls(const char *from, const char *to)
+{
+	return strncasecmp(from, "https:", 6) != 0 || strncasecmp(to, "https:", 6) == 0;
+}
+
 /*
  * Where a redirect from cur to location may go: the resolved URL, or NULL
  * when it is not http(s), carries user information, or leaves https.
@@ -755,7 +760,7 @@ static char *redirect_target(const char *cur, const char *location)
 {
 	char *next = hf__url_resolve(cur, location);
 
-	if (next && strncasecmp(cur, "https:", 6) == 0 && strncasecmp(next, "https:", 6) != 0) {
+	if (next && !hf__redirect_keeps_tls(cur, next)) {
 		free(next);
 		return NULL;
 	}

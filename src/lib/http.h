@@ -191,6 +191,8 @@ int hf__same_origin(const char *a, const char *b);
  * it does not parse, is not http(s), or carries user information.
  */
 char *hf__url_resolve(const char *base, const char *location);
+/* 0 when a redirect from `from` to `to` would leave https (refused everywhere), else 1. */
+int hf__redirect_keeps_tls(const char *from, const char *to);
 /* 1 when a Location has neither a scheme nor an authority ("/a", "b?c"). */
 int hf__location_is_relative(const char *location);
 
