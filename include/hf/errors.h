@@ -42,7 +42,10 @@ HF_BEGIN_DECL
 	XX(HF_ELOCKED, -18, "lock held by another process", 10) \
 	XX(HF_EOFFLINE, -19, "offline mode is enabled", 11) \
 	XX(HF_ECANCELLED, -20, "cancelled", 130) \
-	XX(HF_EGIT, -21, "git credential helper failed", 1)
+	XX(HF_EGIT, -21, "git credential helper failed", 1) \
+	XX(HF_EEXISTS, -22, "already exists", 12) \
+	XX(HF_ECONFLICT, -23, "conflicting change on the Hub", 12) \
+	XX(HF_ECHANGED, -24, "local file changed during the upload", 13)
 
 /**
  * Result of every fallible libhf call. The functions are declared
@@ -83,7 +86,10 @@ typedef enum hf_remedy {
 	HF_REMEDY_RESUME,         /**< interrupted: the same call again resumes it */
 	HF_REMEDY_LIST_CACHE,     /**< not in the cache: list what is cached */
 	HF_REMEDY_DOWNLOAD_FIRST, /**< not in the cache: download it first */
-	HF_REMEDY_LIST_TOKENS     /**< no such stored token: list the stored tokens */
+	HF_REMEDY_LIST_TOKENS,    /**< no such stored token: list the stored tokens */
+	HF_REMEDY_WRITE_TOKEN,    /**< the token is read-only: make a write token (settings/tokens) @since 0.1 */
+	HF_REMEDY_CREATE_PR,      /**< no right to push to the branch: open a pull request instead @since 0.1 */
+	HF_REMEDY_CREATE_REPO     /**< the repository does not exist: create it first @since 0.1 */
 } hf_remedy;
 
 /**

@@ -13,5 +13,7 @@
 #include "dotenv.h"
 #include "download.h"
 #include "cache.h"
+#include "repo.h"
+#include "upload.h"
 
 #endif
