@@ -2,8 +2,8 @@
  * Repository naming: cache folder names (docs/internals/cache.md) and Hub
  * URLs (docs/internals/requests.md).
  */
-#ifndef HF_REPO_H
-#define HF_REPO_H
+#ifndef HF_LIB_REPO_H
+#define HF_LIB_REPO_H
 
 #include "hf/download.h"
 #include "client_int.h"
