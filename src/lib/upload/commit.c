@@ -589,7 +589,8 @@ static int send_commit(hf__up *u, const hf__buf *body, const char *old_head, hf_
 	hf__request rq;
 	hf__response rs = HF__RESPONSE_INIT;
 	hf__header h = { "Content-Type", "application/x-ndjson" };
-	hf__retry judge;
+	hf__retry judge, policy;
+	hf__conn *conn;
 	hf__buf s = HF__BUF_INIT;
 	char *url = NULL;
 	const char *perr = NULL;
@@ -615,11 +616,31 @@ static int send_commit(hf__up *u, const hf__buf *body, const char *old_head, hf_
 	/* The Hub checks every LFS object before it answers: allow it time. */
 	rq.stall_timeout_s = u->c->cfg.download_timeout > 300 ? u->c->cfg.download_timeout : 300;
 	rq.cancel = &u->cancel;
-	rc = hf__client_send(u->c, &rq, &rs, HF__RETRY_CREATE);
+	/*
+	 * A connection of its own: libcurl sends a request again by itself when
+	 * a reused keep-alive connection dies before any answer, which for the
+	 * commit would be a second commit. A fresh connection is never reused.
+	 */
+	conn = hf__conn_new(u->c->transport);
+	if (!conn) {
+		rc = hf__error_set(u->c, HF_ENOMEM, NULL, "cannot initialise libcurl");
+		goto done;
+	}
+	hf__retry_init(&policy, HF__RETRY_CREATE);
+	policy.cancel = &u->cancel;
+	rc = hf__retry_send(conn, &rq, &rs, &policy);
+	hf__conn_free(conn);
+	if (rc && rc != HF_ECANCELLED)
+		hf__error_set(u->c, rc, "check the network, then look at the branch before retrying",
+			      "%s", rs.errmsg);
 	hf__retry_init(&judge, HF__RETRY_CREATE);
 	if (rc != HF_ECANCELLED && hf__retry_judge(&judge, rc, &rs) == HF__RETRY_UNKNOWN) {
 		rc = lost_answer(u, old_head, a);
 		goto done;
+	}
+	if (rc == HF_ECANCELLED) {
+		atomic_store(&u->cancel, 1);
+		rc = hf__up_check_cancel(u);
 	}
 	if (rc)
 		goto done;

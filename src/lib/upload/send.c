@@ -298,6 +298,13 @@ static int send_job(void *payload, void *ctx, size_t index)
 	sc.sent_payload = &cb;
 	sc.resume_dir = u->resume_dir;
 	rc = hf__lfs_send(&sc, t->conn, &it->act, it->sha256, it->size, it->fd, &t->f);
+	if (rc == HF_ECHANGED) {
+		/* Name the file: the transfer knows only the object. */
+		snprintf(t->f.message, sizeof(t->f.message),
+			 "'%s' changed during the upload: nothing was committed",
+			 it->local ? it->local : it->path);
+		snprintf(t->f.hint, sizeof(t->f.hint), "upload again once nothing writes to the file");
+	}
 	if (rc) {
 		if (!t->f.code)
 			t->f.code = rc;
