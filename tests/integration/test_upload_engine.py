@@ -343,6 +343,86 @@ class UploadEngineTest(unittest.TestCase):
         self.assertEqual(self.pair.hub.count(r"/commit/", "POST"), 0)
         self.assertEqual(self.head(), before)
 
+    # -- hf_commit and hf_upload_file (examples/commit_ops.c) ------------------
+    def run_ops(self, *args, token=WRITE, rc=0):
+        exe = os.path.join(examples_dir(), "commit_ops")
+        p = self.sb.run([self.repo, *args], env={"HF_TOKEN": token}, prog=exe, timeout=120)
+        for t in harness.DEFAULT_TOKENS:
+            harness.assert_no_token(self, t, p.stdout, p.stderr)
+        self.assertEqual(p.returncode, rc, f"stdout:\n{p.stdout}\nstderr:\n{p.stderr}")
+        return p
+
+    def test_commit_ops_buffers_deletes_copies(self):
+        local = self.write("w.bin", os.urandom(2000))
+        o = self.out(self.run_ops("--message", "first", "put:a.txt=hello", "put:dir/b.txt=b",
+                                  "put:dir/c.txt=c", "add:w.bin=" + local,
+                                  "put:blob.bin=" + "x" * 100,      # a buffer that goes LFS
+                                  "put:later.txt=one", "put:later.txt=two"))
+        self.assertEqual((o["added"], o["lfs_sent"]), (6, 2))
+        self.assertEqual(self.raw("later.txt"), b"two")          # a later add wins
+        self.assertEqual(self.tree()["blob.bin"]["lfs"]["oid"],
+                         hashlib.sha256(b"x" * 100).hexdigest())
+        self.assertEqual(self.commits()[0]["title"], "first")
+        o = self.out(self.run_ops("--message", "second", "del:a.txt", "deldir:dir",
+                                  "copy:copy.txt=later.txt", "copy:copy.bin=w.bin"))
+        self.assertEqual((o["added"], o["deleted"], o["lfs_sent"]), (2, 2, 0))
+        tree = self.tree()
+        self.assertEqual(sorted(tree), [".gitattributes", "blob.bin", "copy.bin", "copy.txt",
+                                        "later.txt", "w.bin"])
+        self.assertEqual(self.raw("copy.txt"), b"two")
+        self.assertEqual(tree["copy.bin"]["lfs"]["oid"], tree["w.bin"]["lfs"]["oid"])
+        # nothing new: no commit
+        o = self.out(self.run_ops("--message", "third", "put:later.txt=two"))
+        self.assertEqual((o["no_op"], o["commit"]), ("1", self.head()))
+
+    def test_commit_needs_a_message_and_checks_paths(self):
+        p = self.run_ops("put:a.txt=x", rc=2)
+        self.assertIn("a commit message is required", p.stderr)
+        p = self.run_ops("--message", "m", "put:../a.txt=x", rc=2)
+        self.assertIn("invalid path in repo '../a.txt'", p.stderr)
+        p = self.run_ops("--message", "m", "put:.git/config=x", rc=2)
+        self.assertIn("invalid path in repo '.git/config'", p.stderr)
+        p = self.run_ops("--message", "m", "add:x=/nonexistent/file", rc=2)
+        self.assertIn("cannot read '/nonexistent/file'", p.stderr)
+        p = self.run_ops("--message", "m", "add:x=" + self.folder, rc=2)
+        self.assertIn("is not a regular file", p.stderr)
+        self.assertEqual(self.pair.hub.requests(), [])
+
+    def test_parent_commit_conflict(self):
+        old = self.head()
+        self.run_ops("--message", "moves the branch", "put:a.txt=1")
+        p = self.run_ops("--message", "m", "--parent", old, "put:b.txt=2", rc=12)
+        self.assertIn("(HF_ECONFLICT)", p.stderr)
+        self.assertNotIn("b.txt", self.tree())
+        self.run_ops("--message", "m", "--parent", self.head(), "put:b.txt=2")
+        self.assertIn("b.txt", self.tree())
+
+    def test_delete_of_a_missing_file(self):
+        p = self.run_ops("--message", "m", "del:nope.txt", rc=5)
+        self.assertIn("(HF_ENOTFOUND)", p.stderr)
+
+    def test_upload_file_default_message_and_revision(self):
+        local = self.write("local name.txt", "content\n")
+        call("POST", f"{self.hub}/api/models/{self.repo}/branch/dev", WRITE, {})
+        o = self.out(self.run_ops("--file", local, "docs/readme.txt", "--revision", "dev"))
+        self.assertEqual(self.commits("dev")[0]["title"], "Upload docs/readme.txt with huggingface_hub")
+        self.assertEqual(self.raw("docs/readme.txt", "dev"), b"content\n")
+        self.assertEqual(self.head("dev"), o["commit"])
+        self.assertNotIn("docs/readme.txt", self.tree())
+        self.out(self.run_ops("--file", local))
+        self.assertEqual(self.commits()[0]["title"], "Upload local name.txt with huggingface_hub")
+
+    @unittest.skipIf(os.geteuid() == 0, "root writes into read-only folders")
+    def test_read_only_folder_gets_no_cache(self):
+        self.write("a.txt", "a\n")
+        os.chmod(self.folder, 0o555)
+        try:
+            self.run_upload()
+            self.assertFalse(os.path.exists(os.path.join(self.folder, ".cache")))
+        finally:
+            os.chmod(self.folder, 0o755)
+        self.assertEqual(self.raw("a.txt"), b"a\n")
+
 
 if __name__ == "__main__":
     unittest.main()
