@@ -707,13 +707,11 @@ int hf__up_run(hf__up *u, hf_commit_info **info_out)
 	if (!rc)
 		rc = check_readme(u);
 	if (!rc)
-		rc = hf__up_hash_all(u);
-	if (!rc)
-		rc = hf__up_check_cancel(u);
+		rc = hf__up_prepare(u);
 	if (!rc)
 		rc = hf__up_preupload(u);
 	if (!rc)
-		rc = hf__up_send_lfs(u);
+		rc = hf__up_hash_and_send(u);
 	for (i = 0; i < u->n && !rc; i++)
 		if (!u->items[i].skip && u->items[i].kind == HF_COMMIT_COPY_FILE)
 			rc = resolve_copy(u, &u->items[i], &srcs, &nsrc);
