@@ -264,6 +264,7 @@ static int dispatch(pipe_state *p)
 {
 	hf__up *u = p->u;
 	size_t *batch = malloc(HF__LFS_BATCH_CHUNK * sizeof(*batch));
+	unsigned char stored[HF__LFS_BATCH_CHUNK];
 	size_t *done = malloc((u->n ? u->n : 1) * sizeof(*done)), ndone = 0;
 	char *url = hf__up_batch_url(u);
 	int rc = HF_OK;
@@ -299,18 +300,19 @@ static int dispatch(pipe_state *p)
 				rc = hf__up_buffer_fd(u, &u->items[batch[i]]);
 		if (rc)
 			break;
+		/* Read "stored" before queuing: a queued item is the send pool's. */
+		for (i = 0; i < k; i++)
+			stored[i] = (unsigned char)u->items[batch[i]].stored;
 		pthread_mutex_lock(&p->mu);
 		for (i = 0; i < k; i++) {
-			hf__up_item *it = &u->items[batch[i]];
-
 			done[ndone++] = batch[i];
-			if (!it->stored)
+			if (!stored[i])
 				p->sendq[p->nsend++] = batch[i];
 		}
 		pthread_cond_broadcast(&p->cv);
 		pthread_mutex_unlock(&p->mu);
 		for (i = 0; i < k; i++)
-			if (u->items[batch[i]].stored)
+			if (stored[i])
 				hf__up_file_done(u, u->items[batch[i]].path);
 	}
 out:
