@@ -371,9 +371,11 @@ class UploadEngineTest(unittest.TestCase):
                                         "later.txt", "w.bin"])
         self.assertEqual(self.raw("copy.txt"), b"two")
         self.assertEqual(tree["copy.bin"]["lfs"]["oid"], tree["w.bin"]["lfs"]["oid"])
-        # nothing new: no commit
-        o = self.out(self.run_ops("--message", "third", "put:later.txt=two"))
+        # nothing new: no commit (an add of the same bytes, a copy onto the same content)
+        o = self.out(self.run_ops("--message", "third", "put:later.txt=two",
+                                  "copy:copy.txt=later.txt", "copy:copy.bin=w.bin"))
         self.assertEqual((o["no_op"], o["commit"]), ("1", self.head()))
+        self.assertEqual(self.pair.hub.count(r"/commit/", "POST"), 2)
 
     def test_commit_needs_a_message_and_checks_paths(self):
         p = self.run_ops("put:a.txt=x", rc=2)

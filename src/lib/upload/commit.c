@@ -437,6 +437,12 @@ static int resolve_copy(hf__up *u, hf__up_item *it, copy_src **srcs, size_t *nsr
 				     "cannot copy '%s': not found in %s '%s' at revision '%s'",
 				     it->src_path, u->type_name, u->repo_id, rev);
 	it->size = f->size;
+	/* A copy onto the same content is a no-op (§1 step 8), as the official client. */
+	if (strcmp(cs->rev, u->revision) == 0) {
+		const hf__tree_file *dst = hf__tree_find(&cs->tree, it->path);
+
+		it->noop = dst && strcmp(hf__tree_file_etag(dst), hf__tree_file_etag(f)) == 0;
+	}
 	if (f->lfs_sha256[0]) {
 		it->lfs = 1;
 		memcpy(it->sha256, f->lfs_sha256, sizeof(it->sha256));
