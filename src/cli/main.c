@@ -17,6 +17,8 @@ static const cli_entry commands[] = {
 	{ "cache", cmd_cache, "See, verify and clean the cache (info, ls, rm, delete, prune, verify)" },
 	{ "download", cmd_download, "Download files or a whole repository into the cache" },
 	{ "env", cmd_env, "Print information about the environment" },
+	{ "repos", cmd_repos, "Manage repos on the Hub (create, delete, move, settings, branch, tag)" },
+	{ "repo", cmd_repo_alias, "Deprecated alias of 'hf repos'" },
 	{ "version", cmd_version, "Print the version" },
 	{ "whoami", cmd_auth_whoami, "Show who you are logged in as (same as 'hf auth whoami')" },
 	{ NULL, NULL, NULL }
