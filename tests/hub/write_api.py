@@ -731,13 +731,22 @@ def h_branch(req):
             return t.json_response({})
         if name.startswith("refs/") or not re.fullmatch(r"[A-Za-z0-9_.\-/]+", name):
             return t.error_response(400, "Invalid reference for a branch")
-        if is_branch(repo, name):
-            return t.error_response(409, f"Reference refs/heads/{name} already exists")
         body = _json_body(req) or {}
-        start = body.get("startingPoint") or "main"
-        c = _find_commit(repo, start)
-        if c is None:
-            return t._revision_not_found(start)
+        empty = body.get("emptyBranch") is True
+        if is_branch(repo, name):
+            # "overwrite" resets an existing branch; without a start point or
+            # emptyBranch that is a no-op (the JS client's documented contract)
+            if body.get("overwrite") is not True:
+                return t.error_response(409, f"Reference refs/heads/{name} already exists")
+            if not empty and not body.get("startingPoint"):
+                return t.json_response({})
+        if empty:      # [open] a branch without history: here a root commit with no file
+            c = new_commit(repo, None, {}, "empty branch", None)
+        else:
+            start = body.get("startingPoint") or "main"
+            c = _find_commit(repo, start)
+            if c is None:
+                return t._revision_not_found(start)
         if name in tags(repo):
             shadow_branches(repo).add(name)
         repo.refs[name] = c.sha
