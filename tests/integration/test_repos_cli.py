@@ -120,6 +120,10 @@ class ReposCli(harness.HubPairCase):
         self.assertEqual(r.returncode, 3)
         self.assertTrue(r.stderr.startswith("Error: not logged in"), r.stderr)
         self.assertIn("hf auth login", r.stderr)
+        r = self.hf("repos", "create", "alice/bt", token="hf_notAValidToken00000000000000000000")
+        self.assertEqual(r.returncode, 3)
+        self.assertIn("invalid token (from HF_TOKEN)", r.stderr.splitlines()[0])
+        self.pair.hub.clear_log()
         for bad in ("alice/bad--name", "alice/x.git", "a/b/c", "alice/-lead", "alice/sp ace"):
             r = self.hf("repos", "create", bad)
             self.assertEqual(r.returncode, 2, bad)
