@@ -129,5 +129,7 @@ int cmd_cache(int argc, char **argv);
 int cmd_scan_cache(int argc, char **argv);
 int cmd_delete_cache(int argc, char **argv);
 int cmd_version(int argc, char **argv);
+int cmd_repos(int argc, char **argv);
+int cmd_repo_alias(int argc, char **argv); /* warns, then cmd_repos */
 
 #endif

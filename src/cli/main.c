@@ -17,6 +17,8 @@ static const cli_entry commands[] = {
 	{ "cache", cmd_cache, "See, verify and clean the cache (info, ls, rm, delete, prune, verify)" },
 	{ "download", cmd_download, "Download files or a whole repository into the cache" },
 	{ "env", cmd_env, "Print information about the environment" },
+	{ "repos", cmd_repos, "Manage repos on the Hub (create, delete, move, settings, branch, tag)" },
+	{ "repo", cmd_repo_alias, NULL }, /* deprecated alias of repos: not listed */
 	{ "version", cmd_version, "Print the version" },
 	{ "whoami", cmd_auth_whoami, "Show who you are logged in as (same as 'hf auth whoami')" },
 	{ NULL, NULL, NULL }
@@ -44,7 +46,8 @@ static void print_usage(FILE *out, const cli_entry *table)
 	fprintf(out, "Usage: %s [--env-file PATH] <command> [<args>]\n\n", cli_g.argv0_name);
 	fprintf(out, "The Hugging Face Hub client (libhf %s).\n\nCommands:\n", hf_version());
 	for (e = table; e->name; e++)
-		fprintf(out, "  %-10s %s\n", e->name, e->summary);
+		if (e->summary)
+			fprintf(out, "  %-10s %s\n", e->name, e->summary);
 	fprintf(out, "\nGlobal options:\n"
 		     "  --env-file PATH  Load KEY=VALUE lines from PATH first (existing variables win)\n"
 		     "  -v, --version    Print the version and exit\n"
