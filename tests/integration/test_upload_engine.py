@@ -224,7 +224,7 @@ class UploadEngineTest(unittest.TestCase):
     def test_read_token_is_refused_with_remedy(self):
         self.write("a.txt", "hello\n")
         p = self.run_upload(token=READ, rc=4)
-        self.assertIn("Error: cannot write to model '%s' (403): you must use a write token" % self.repo,
+        self.assertIn("Error: access to model '%s' denied (403): you must use a write token" % self.repo,
                       p.stderr)
         self.assertIn(f"Hint: the token is read-only: create one with write access at "
                       f"{self.hub}/settings/tokens", p.stderr)

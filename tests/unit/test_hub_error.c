@@ -226,7 +226,7 @@ static void test_read_only_token_on_a_write(void **state)
 	f = describe(&s, 403, NULL, "you must use a write token to upload to a repository", NULL);
 	assert_int_equal(f.code, HF_EFORBIDDEN);
 	assert_int_equal(f.remedy, HF_REMEDY_WRITE_TOKEN);
-	assert_string_equal(f.message, "cannot write to model 'acme/tiny' (403): you must use a "
+	assert_string_equal(f.message, "access to model 'acme/tiny' denied (403): you must use a "
 				       "write token to upload to a repository");
 	assert_string_equal(f.hint, "the token is read-only: create one with write access at "
 				    EP "/settings/tokens");
