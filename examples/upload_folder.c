@@ -20,7 +20,9 @@
  * The progress callback runs on the library's threads, one call at a time.
  * For tests, the environment variable UPLOAD_EXAMPLE_GROW=<file> makes it
  * append a line to <file> once, when the upload reaches the sending or the
- * committing phase: the upload must then fail with HF_ECHANGED.
+ * committing phase: the upload must then fail with HF_ECHANGED; and
+ * UPLOAD_EXAMPLE_REPLACE=<file> replaces <file> by a copy of itself (same
+ * bytes, another inode) at that moment, which must fail the same way.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -31,6 +33,7 @@
 
 struct watch {
 	const char *grow;       /* file to append to once, or NULL */
+	const char *replace;    /* file to replace by a copy once, or NULL */
 	int grown;
 	int cancel_phase;       /* -1: never cancel */
 	uint64_t bytes_to_hash;
@@ -54,13 +57,29 @@ static int on_progress(const hf_upload_progress *p, void *payload)
 		}
 		w->grown = 1;
 	}
+	if (w->replace && p->phase >= HF_UPLOAD_SENDING) {
+		char tmp[4096], buf[4096];
+		FILE *in = fopen(w->replace, "rb"), *out;
+		size_t n;
+
+		snprintf(tmp, sizeof(tmp), "%s.copy", w->replace);
+		out = fopen(tmp, "wb");
+		while (in && out && (n = fread(buf, 1, sizeof(buf), in)) > 0)
+			fwrite(buf, 1, n, out);
+		if (in)
+			fclose(in);
+		if (out)
+			fclose(out);
+		rename(tmp, w->replace);
+		w->replace = NULL;
+	}
 	return w->cancel_phase >= 0 && p->phase == w->cancel_phase;
 }
 
 int main(int argc, char **argv)
 {
 	hf_upload_options opts = HF_UPLOAD_OPTIONS_INIT;
-	struct watch w = { NULL, 0, -1, 0, 0 };
+	struct watch w = { NULL, NULL, 0, -1, 0, 0 };
 	const char *pos[3] = { NULL, NULL, NULL };
 	const char *del[8], *inc[8], *exc[8];
 	size_t ndel = 0, ninc = 0, nexc = 0;
@@ -110,6 +129,7 @@ int main(int argc, char **argv)
 	opts.exclude = nexc ? exc : NULL;
 	opts.exclude_count = nexc;
 	w.grow = getenv("UPLOAD_EXAMPLE_GROW");
+	w.replace = getenv("UPLOAD_EXAMPLE_REPLACE");
 	opts.progress = on_progress;
 	opts.progress_payload = &w;
 

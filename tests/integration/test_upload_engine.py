@@ -15,6 +15,8 @@ requests, a lost commit answer, and that no token ever reaches the CDN.
 import hashlib
 import json
 import os
+import resource
+import subprocess
 import sys
 import unittest
 import urllib.error
@@ -96,10 +98,24 @@ class UploadEngineTest(unittest.TestCase):
             f.write(data if isinstance(data, bytes) else data.encode())
         return p
 
-    def run_upload(self, *args, token=WRITE, env=None, rc=0):
+    def run_exe(self, exe, args, env=None, max_files=None):
+        """Run an example program as a user would (the sandbox's clean env)."""
+        def limit():
+            if max_files is not None:
+                resource.setrlimit(resource.RLIMIT_NOFILE, (max_files, max_files))
+        try:
+            p = subprocess.run([exe, *args], env=self.sb.env(env), capture_output=True, text=True,
+                               errors="replace", timeout=120, cwd=self.sb.cwd,
+                               stdin=subprocess.DEVNULL, preexec_fn=limit)
+        except subprocess.TimeoutExpired:
+            self.fail(f"{exe} {args} timed out")
+        self.sb.check_sanitizer(p.returncode, p.stderr, os.path.basename(exe))
+        return p
+
+    def run_upload(self, *args, token=WRITE, env=None, rc=0, max_files=None):
         e = {"HF_TOKEN": token}
         e.update(env or {})
-        p = self.sb.run([self.repo, self.folder, *args], env=e, prog=self.exe, timeout=120)
+        p = self.run_exe(self.exe, [self.repo, self.folder, *args], env=e, max_files=max_files)
         for t in harness.DEFAULT_TOKENS:
             harness.assert_no_token(self, t, p.stdout, p.stderr)
         self.assertEqual(p.returncode, rc, f"stdout:\n{p.stdout}\nstderr:\n{p.stderr}")
@@ -202,6 +218,29 @@ class UploadEngineTest(unittest.TestCase):
         self.assertEqual((o4["no_op"], o4["added"], o4["bytes_to_hash"]), ("0", 1, "6"))
         self.assertEqual(self.raw("a.txt"), b"HELLO\n")
         self.assertEqual(self.commits()[0]["title"], "second")
+
+    def test_more_files_than_open_descriptors(self):
+        # 300 files (some LFS) with at most 64 descriptors: each file is open
+        # only while it is read
+        for i in range(270):
+            self.write(f"many/f{i:03d}.txt", f"file {i}\n")
+        for i in range(30):
+            self.write(f"many/w{i:02d}.bin", os.urandom(100 + i))
+        o = self.out(self.run_upload(max_files=64))
+        self.assertEqual((o["added"], o["lfs_sent"]), (300, 30))
+        tree = self.tree()
+        self.assertEqual(len(tree), 301)
+        self.assertEqual(self.raw("many/f123.txt"), b"file 123\n")
+        o = self.out(self.run_upload(max_files=64))
+        self.assertEqual((o["no_op"], o["bytes_to_hash"]), ("1", "0"))
+
+    def test_file_replaced_after_hashing(self):
+        # same size and bytes, another inode: not the file that was hashed
+        self.write("a.txt", "hello\n")
+        p = self.run_upload(env={"UPLOAD_EXAMPLE_REPLACE": os.path.join(self.folder, "a.txt")},
+                            rc=13)
+        self.assertIn("a.txt' changed during the upload: nothing was committed", p.stderr)
+        self.assertEqual(self.pair.hub.count(r"/commit/", "POST"), 0)
 
     def test_file_growing_during_upload_is_not_committed(self):
         self.write("a.txt", "hello\n")
@@ -346,7 +385,7 @@ class UploadEngineTest(unittest.TestCase):
     # -- hf_commit and hf_upload_file (examples/commit_ops.c) ------------------
     def run_ops(self, *args, token=WRITE, rc=0):
         exe = os.path.join(examples_dir(), "commit_ops")
-        p = self.sb.run([self.repo, *args], env={"HF_TOKEN": token}, prog=exe, timeout=120)
+        p = self.run_exe(exe, [self.repo, *args], env={"HF_TOKEN": token})
         for t in harness.DEFAULT_TOKENS:
             harness.assert_no_token(self, t, p.stdout, p.stderr)
         self.assertEqual(p.returncode, rc, f"stdout:\n{p.stdout}\nstderr:\n{p.stderr}")

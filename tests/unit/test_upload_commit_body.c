@@ -64,10 +64,10 @@ static void test_same_bytes_as_the_lines(void **state)
 	fd = temp_file(data, 99998); /* not a multiple of 3 */
 	hf__commit_body_init(&b);
 	assert_int_equal(hf__commit_put_header(&b.text, "msg", NULL, NULL), 0);
-	assert_int_equal(hf__commit_body_file(&b, "big.txt", "/x/big.txt", fd, NULL, 99998), 0);
+	assert_int_equal(hf__commit_body_file(&b, "big.txt", "/x/big.txt", fd, NULL, NULL, 99998), 0);
 	assert_int_equal(hf__commit_put_lfs_file(&b.text, "w.bin", SHA, 12), 0);
-	assert_int_equal(hf__commit_body_file(&b, "mem.txt", "mem.txt", -1, "hello", 5), 0);
-	assert_int_equal(hf__commit_body_file(&b, "empty.txt", "empty.txt", -1, "", 0), 0);
+	assert_int_equal(hf__commit_body_file(&b, "mem.txt", "mem.txt", -1, "hello", NULL, 5), 0);
+	assert_int_equal(hf__commit_body_file(&b, "empty.txt", "empty.txt", -1, "", NULL, 0), 0);
 	assert_int_equal(hf__commit_put_deleted_file(&b.text, "old.txt"), 0);
 	assert_int_equal(hf__commit_body_text(&b), 0);
 
@@ -107,7 +107,7 @@ static void test_a_shorter_file_stops_the_body(void **state)
 	fd = temp_file(data, sizeof(data));
 	hf__commit_body_init(&b);
 	assert_int_equal(hf__commit_put_header(&b.text, "msg", NULL, NULL), 0);
-	assert_int_equal(hf__commit_body_file(&b, "a.txt", "/x/a.txt", fd, NULL, sizeof(data)), 0);
+	assert_int_equal(hf__commit_body_file(&b, "a.txt", "/x/a.txt", fd, NULL, NULL, sizeof(data)), 0);
 	assert_int_equal(ftruncate(fd, 500), 0);
 	while ((got = hf__commit_body_read(buf, sizeof(buf), &b)) > 0 && got != (size_t)-1)
 		total += got;

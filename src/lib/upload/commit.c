@@ -489,6 +489,20 @@ static int fetch_copy_bytes(hf__up *u, hf__up_item *it, hf__response *rs)
 
 /* ---- the commit ---- */
 
+/* A regular file for the commit body: opened again, and only if it is the file hashed. */
+static int body_open(void *item)
+{
+	hf__up_item *it = item;
+	hf__failure f;
+
+	return hf__up_open(it, &f) == HF_OK ? it->fd : -1;
+}
+
+static void body_close(void *item)
+{
+	hf__up_close(item);
+}
+
 /* The commit body: text lines, and regular files read while sent (commit_body.h). */
 static int put_items(hf__up *u, hf__commit_body *body, size_t *added, size_t *deleted)
 {
@@ -512,9 +526,10 @@ static int put_items(hf__up *u, hf__commit_body *body, size_t *added, size_t *de
 			if (it->lfs)
 				bad = hf__commit_put_lfs_file(t, it->path, it->sha256, it->size);
 			else if (it->kind == HF_COMMIT_ADD_BUFFER)
-				bad = hf__commit_body_file(body, it->path, it->path, -1, it->data, it->len);
+				bad = hf__commit_body_file(body, it->path, it->path, -1, it->data, NULL,
+							   it->len);
 			else
-				bad = hf__commit_body_file(body, it->path, it->local, it->fd, NULL, it->size);
+				bad = hf__commit_body_file(body, it->path, it->local, -1, NULL, it, it->size);
 			(*added)++;
 			break;
 		case HF_COMMIT_COPY_FILE:
@@ -716,6 +731,8 @@ int hf__up_run(hf__up *u, hf_commit_info **info_out)
 	memset(&a, 0, sizeof(a));
 	a.pr_num = -1;
 	hf__commit_body_init(&body);
+	body.open = body_open;
+	body.close = body_close;
 	rc = drop_superseded(u);
 	if (!rc)
 		rc = check_readme(u);

@@ -18,10 +18,20 @@ void hf__commit_body_init(hf__commit_body *b)
 	memset(b, 0, sizeof(*b));
 	b->text.max = (size_t)-1 / 2;
 	b->b64 = st;
+	b->open_fd = -1;
+}
+
+/* Give back the current part's descriptor from open(). */
+static void release(hf__commit_body *b)
+{
+	if (b->open_fd >= 0 && b->close && b->part < b->n)
+		b->close(b->parts[b->part].item);
+	b->open_fd = -1;
 }
 
 void hf__commit_body_dispose(hf__commit_body *b)
 {
+	release(b);
 	hf__buf_dispose(&b->text);
 	hf__buf_dispose(&b->pending);
 	free(b->parts);
@@ -74,12 +84,12 @@ int hf__commit_body_text(hf__commit_body *b)
 }
 
 int hf__commit_body_file(hf__commit_body *b, const char *path, const char *name, int fd,
-			 const void *data, uint64_t size)
+			 const void *data, void *item, uint64_t size)
 {
 	hf__body_part *p;
 	size_t pre, mid;
 
-	if (hf__commit_body_text(b) || (fd < 0 && !data && size))
+	if (hf__commit_body_text(b) || (fd < 0 && !data && !item && size))
 		return -1;
 	pre = b->text.len;
 	if (hf__commit_file_begin(&b->text, path))
@@ -95,6 +105,7 @@ int hf__commit_body_file(hf__commit_body *b, const char *path, const char *name,
 	p->post = mid;
 	p->post_len = b->text.len - mid;
 	p->name = name;
+	p->item = item;
 	b->length += p->pre_len + 4 * ((size + 2) / 3) + p->post_len;
 	return 0;
 }
@@ -104,6 +115,7 @@ int hf__commit_body_rewind(void *payload)
 	hf__commit_body *b = payload;
 	hf__b64_stream st = HF__B64_STREAM_INIT;
 
+	release(b);
 	b->part = 0;
 	b->stage = 0;
 	b->off = 0;
@@ -136,15 +148,26 @@ static int produce(hf__commit_body *b)
 
 			if (!want) {
 				b->stage = 2;
+				release(b);
 				if (p->size && hf__b64_stream_final(&b->b64, &b->pending))
 					return -1;
 				if (b->pending.len)
 					return 0;
 				continue;
 			}
-			if (p->fd >= 0) {
+			if (p->fd < 0 && p->item && b->open_fd < 0) {
+				b->open_fd = b->open ? b->open(p->item) : -1;
+				if (b->open_fd < 0) {
+					b->changed = 1;
+					b->changed_name = p->name;
+					return -1;
+				}
+			}
+			if (p->fd >= 0 || p->item) {
+				int fd = p->fd >= 0 ? p->fd : b->open_fd;
+
 				do
-					got = pread(p->fd, chunk, want, (off_t)b->off);
+					got = pread(fd, chunk, want, (off_t)b->off);
 				while (got < 0 && errno == EINTR);
 				if (got <= 0) {
 					if (got == 0) {

@@ -26,6 +26,7 @@ typedef struct hf__body_part {
 	uint64_t size;            /* content bytes (0: a line without content) */
 	size_t post, post_len;    /* text after the content */
 	const char *name;         /* the content's file, for messages (the caller's) */
+	void *item;               /* with fd -1 and no data: opened through the body's open() */
 } hf__body_part;
 
 typedef struct hf__commit_body {
@@ -43,6 +44,15 @@ typedef struct hf__commit_body {
 	int changed;              /* a file gave fewer bytes than its size */
 	const char *changed_name; /* ... that file's name */
 	int failed;               /* out of memory or a read error */
+	/*
+	 * Files are opened only while their content is read (a commit may hold
+	 * more files than a process may open): open(item) gives a descriptor,
+	 * or -1 when the file is not the one hashed (then "changed"); close(item)
+	 * gives it back. Set both before reading when parts have items.
+	 */
+	int (*open)(void *item);
+	void (*close)(void *item);
+	int open_fd;              /* the current part's descriptor from open(), or -1 */
 } hf__commit_body;
 
 void hf__commit_body_init(hf__commit_body *b);
@@ -51,10 +61,11 @@ void hf__commit_body_dispose(hf__commit_body *b);
 /* Close the text of the current part: what was appended to b->text since
  * the last call becomes one part without content. 0 or -1. */
 int hf__commit_body_text(hf__commit_body *b);
-/* A "file" line whose content is read from fd (or data when fd < 0),
- * size bytes; name (kept, not copied) names the file in messages. 0 or -1. */
+/* A "file" line whose content is read from fd (or data when fd < 0, or
+ * the descriptor b->open(item) gives when item is not NULL), size bytes;
+ * name (kept, not copied) names the file in messages. 0 or -1. */
 int hf__commit_body_file(hf__commit_body *b, const char *path, const char *name, int fd,
-			 const void *data, uint64_t size);
+			 const void *data, void *item, uint64_t size);
 
 /* The request body callbacks (http.h hf__read_fn / hf__rewind_fn). */
 size_t hf__commit_body_read(char *buf, size_t size, void *payload);

@@ -42,7 +42,7 @@ typedef struct hf__up_item {
 	int skip;                 /* a later add of the same path wins / a delete of an added path */
 
 	/* Hashing (hashing.c) */
-	int fd;                   /* ADD_FILE: open from hashing to the end, else -1 */
+	int fd;                   /* ADD_FILE: open while read (hf__up_open), else -1 */
 	int tmp_fd;               /* ADD_BUFFER sent as LFS: fd is a temporary copy */
 	uint64_t size;
 	int64_t mtime_ns;
@@ -128,6 +128,15 @@ int hf__up_hash_item(hf__up *u, hf__up_item *it, unsigned char *buf, size_t bufs
 void hf__up_save_hash_cache(hf__up *u);
 /* Has a file changed since it was hashed? HF_ECHANGED on the record. */
 int hf__up_check_unchanged(hf__up *u);
+
+/*
+ * hashing.c: open an ADD_FILE again (no-op when open) and check it is the
+ * file hashed: same inode, size and mtime. A file stays open only while it
+ * is read (a folder may have more files than a process may open). HF_OK;
+ * HF_ECHANGED or HF_EIO with *f set. Any thread (touches only it).
+ */
+int hf__up_open(hf__up_item *it, hf__failure *f);
+void hf__up_close(hf__up_item *it);
 
 /* send.c: preupload (modes, ignores, remote oids: no hashes needed). */
 int hf__up_preupload(hf__up *u);

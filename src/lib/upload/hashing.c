@@ -7,9 +7,11 @@
  * - hf__up_hash_item (a worker of pipeline.c): read the file once for its
  *   sha256, and its git blob sha1 when it goes as a regular file, then
  *   decide whether adding it is a no-op.
- * Each file stays open from here to the commit: its descriptor is what the
- * transfers and the commit body read, and a second fstat before the
- * commit tells whether it changed (HF_ECHANGED).
+ * A file is open only while it is read (a folder may hold more files than
+ * a process may open at once); each later open (hf__up_open: hashing, the
+ * transfer, the commit body) checks that inode, size and mtime are those
+ * of the first fstat, and a last stat before the commit does too: a file
+ * that changed is never committed (HF_ECHANGED).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -91,7 +93,47 @@ static int prepare_file(hf__up *u, hf__up_item *it, hf__hash_cache *cache)
 		memcpy(it->sha1, ce->sha1, sizeof(it->sha1));
 		it->cached = 1;
 	}
+	hf__up_close(it);
 	return HF_OK;
+}
+
+static int same_file(const hf__up_item *it, const struct stat *st)
+{
+	return (uint64_t)st->st_ino == it->ino && (uint64_t)st->st_size == it->size &&
+	       mtime_ns(st) == it->mtime_ns;
+}
+
+int hf__up_open(hf__up_item *it, hf__failure *f)
+{
+	struct stat st;
+	int fd;
+
+	if (it->fd >= 0 || it->kind != HF_COMMIT_ADD_FILE)
+		return HF_OK;
+	fd = open(it->local, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) != 0 || !same_file(it, &st)) {
+		int e = errno;
+
+		if (fd >= 0 || e == ENOENT) {
+			fail_set(f, HF_ECHANGED, "upload again once nothing writes to the file",
+				 "'%s' changed during the upload: nothing was committed", it->local);
+		} else {
+			fail_set(f, HF_EIO, NULL, "cannot read '%s': %s", it->local, strerror(e));
+		}
+		if (fd >= 0)
+			close(fd);
+		return f->code;
+	}
+	it->fd = fd;
+	return HF_OK;
+}
+
+void hf__up_close(hf__up_item *it)
+{
+	if (it->fd >= 0 && !it->tmp_fd) {
+		close(it->fd);
+		it->fd = -1;
+	}
 }
 
 int hf__up_prepare(hf__up *u)
@@ -217,10 +259,14 @@ int hf__up_hash_item(hf__up *u, hf__up_item *it, unsigned char *buf, size_t bufs
 	memset(f, 0, sizeof(*f));
 	/* The cache gives both hashes; a file cached as LFS and regular now needs its sha1. */
 	if (!(it->cached && (it->lfs || it->sha1[0]))) {
-		if (it->cached)
-			hf__up_hashed(u, NULL, 0);
-		rc = it->kind == HF_COMMIT_ADD_BUFFER ? hash_buffer(it) :
-							hash_file(u, it, buf, bufsize, f);
+		if (it->kind == HF_COMMIT_ADD_BUFFER) {
+			rc = hash_buffer(it);
+		} else {
+			rc = hf__up_open(it, f);
+			if (!rc)
+				rc = hash_file(u, it, buf, bufsize, f);
+			hf__up_close(it);
+		}
 		if (!rc && it->kind == HF_COMMIT_ADD_BUFFER)
 			hf__up_hashed(u, it->path, it->size);
 	}
@@ -244,10 +290,9 @@ int hf__up_check_unchanged(hf__up *u)
 		hf__up_item *it = &u->items[i];
 		struct stat st;
 
-		if (it->skip || it->fd < 0 || it->tmp_fd || it->ignored)
+		if (it->skip || it->kind != HF_COMMIT_ADD_FILE || it->ignored)
 			continue;
-		if (fstat(it->fd, &st) != 0 || (uint64_t)st.st_size != it->size ||
-		    mtime_ns(&st) != it->mtime_ns)
+		if (stat(it->local, &st) != 0 || !same_file(it, &st))
 			return hf__error_set(u->c, HF_ECHANGED,
 					     "upload again once nothing writes to the file",
 					     "'%s' changed during the upload: nothing was committed",
@@ -267,7 +312,7 @@ void hf__up_save_hash_cache(hf__up *u)
 		hf__up_item *it = &u->items[i];
 		hf__hash_entry e;
 
-		if (!it->cache_key || it->fd < 0 || it->tmp_fd || !it->sha256[0])
+		if (!it->cache_key || it->kind != HF_COMMIT_ADD_FILE || !it->sha256[0])
 			continue;
 		memset(&e, 0, sizeof(e));
 		e.path = it->cache_key;

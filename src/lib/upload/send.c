@@ -45,17 +45,25 @@ static int gitignore_text(hf__up *u, char **out)
 			memcpy(t, it->data, it->len);
 			got = it->len;
 		} else {
+			hf__failure f;
+
+			if (hf__up_open(it, &f) != HF_OK) {
+				free(t);
+				return hf__failure_report(u->c, &f, NULL);
+			}
 			while (got < it->size) {
 				ssize_t n = pread(it->fd, t + got, (size_t)it->size - got, (off_t)got);
 
 				if (n <= 0) {
 					free(t);
+					hf__up_close(it);
 					return hf__error_set(u->c, HF_ECHANGED, NULL,
 							     "'%s' changed during the upload: nothing was committed",
 							     it->local);
 				}
 				got += (size_t)n;
 			}
+			hf__up_close(it);
 		}
 		t[got] = '\0';
 		free(*out);
@@ -237,7 +245,11 @@ int hf__up_send_one(hf__up *u, hf__conn *conn, hf__up_item *it, hf__failure *f)
 	sc.sent = on_sent;
 	sc.sent_payload = &cb;
 	sc.resume_dir = u->resume_dir;
+	rc = hf__up_open(it, f);
+	if (rc)
+		return rc;
 	rc = hf__lfs_send(&sc, conn, &it->act, it->sha256, it->size, it->fd, f);
+	hf__up_close(it);
 	if (rc == HF_ECHANGED) {
 		/* Name the file: the transfer knows only the object. */
 		snprintf(f->message, sizeof(f->message),
