@@ -402,7 +402,7 @@ class UploadEngineTest(unittest.TestCase):
         self.assertEqual(self.tree()["blob.bin"]["lfs"]["oid"],
                          hashlib.sha256(b"x" * 100).hexdigest())
         self.assertEqual(self.commits()[0]["title"], "first")
-        o = self.out(self.run_ops("--message", "second", "del:a.txt", "deldir:dir",
+        o = self.out(self.run_ops("--message", "second", "del:a.txt", "deldir:dir/",
                                   "copy:copy.txt=later.txt", "copy:copy.bin=w.bin"))
         self.assertEqual((o["added"], o["deleted"], o["lfs_sent"]), (2, 2, 0))
         tree = self.tree()

@@ -85,7 +85,22 @@ int hf_commit(hf_commit_info **info_out, hf_client *client, const char *repo_id,
 			break;
 		}
 		it->kind = op->kind;
-		rc = hf__up_set_path(&u, it, op->path_in_repo);
+		if (op->kind == HF_COMMIT_DELETE_FOLDER && op->path_in_repo) {
+			/* "dir/" names the folder too, as in the official client. */
+			size_t len = strlen(op->path_in_repo);
+			char *p;
+
+			while (len > 1 && op->path_in_repo[len - 1] == '/')
+				len--;
+			if (!(p = hf__strndup(op->path_in_repo, len))) {
+				rc = hf__error_set(client, HF_ENOMEM, NULL, "out of memory");
+				break;
+			}
+			rc = hf__up_set_path(&u, it, p);
+			free(p);
+		} else {
+			rc = hf__up_set_path(&u, it, op->path_in_repo);
+		}
 		if (rc)
 			break;
 		switch (op->kind) {
