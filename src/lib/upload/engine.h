@@ -2,10 +2,12 @@
  * The commit engine behind include/hf/upload.h (docs/internals/upload.md,
  * "The commit engine"): one upload job, its files, and the steps of
  * shared/docs/upload-protocol.md §1 (3 to 9) split by concern:
- *   commit.c  - the job: checks, README check, no-op, the commit call and
- *               a lost answer, the result;
+ *   job.c     - a job's items, its start (checks, token), its release;
+ *   commit.c  - the run: README check, no-op, the commit call and a lost
+ *               answer, the result;
  *   hashing.c - every file hashed once on worker threads, the hash cache;
  *   send.c    - preupload, LFS batch and the transfers (transfer.h);
+ *   pipeline.c- hashing, batch calls and transfers at once;
  *   progress.c- the progress reports and cancellation;
  *   upload_api.c - the public functions that build a job.
  * Everything here runs on the calling thread except the pool jobs of
@@ -93,7 +95,7 @@ typedef struct hf__up {
 	size_t to_hash;           /* items hashed from their bytes */
 } hf__up;
 
-/* Append an item (zeroed, fd -1); NULL when out of memory. */
+/* job.c: append an item (zeroed, fd -1); NULL when out of memory. */
 hf__up_item *hf__up_add(hf__up *u);
 void hf__up_dispose(hf__up *u);
 
@@ -153,7 +155,7 @@ int hf__up_send_one(hf__up *u, hf__conn *conn, hf__up_item *it, hf__failure *f);
 int hf__up_hash_and_send(hf__up *u);
 
 /*
- * commit.c: start a job: check the client, options, repo id and revision,
+ * job.c: start a job: check the client, options, repo id and revision,
  * refuse offline mode, resolve the token (opts->token first, as
  * downloads do). message NULL: opts->commit_message, else default_message
  * (NULL: required). HF_OK, or the error on the client's record; dispose

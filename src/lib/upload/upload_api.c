@@ -21,17 +21,6 @@
 HF__DEFINE_INIT(hf_upload_options_init, hf_upload_options, HF_UPLOAD_OPTIONS_INIT,
 		HF_UPLOAD_OPTIONS_VERSION)
 
-void hf_commit_info_free(hf_commit_info *info)
-{
-	if (!info)
-		return;
-	free(info->commit_oid);
-	free(info->commit_url);
-	free(info->pr_url);
-	free(info->pr_revision);
-	free(info);
-}
-
 /*
  * Where hf__lfs_send keeps what resumes a multipart upload (it makes the
  * folder when it needs it, and does without when it cannot): a folder
