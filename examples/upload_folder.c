@@ -38,12 +38,20 @@ struct watch {
 	int cancel_phase;       /* -1: never cancel */
 	uint64_t bytes_to_hash;
 	int phases_seen;
+	hf_upload_progress last; /* the last report (its file pointer is not kept) */
+	int calls, concurrent, in_call;
 };
 
 static int on_progress(const hf_upload_progress *p, void *payload)
 {
 	struct watch *w = payload;
 
+	/* One call at a time (the library serializes them): count overlaps. */
+	if (w->in_call++)
+		w->concurrent++;
+	w->calls++;
+	w->last = *p;
+	w->last.file = NULL;
 	/* The largest value seen: the hashing phase reports it first. */
 	if (p->bytes_to_hash > w->bytes_to_hash)
 		w->bytes_to_hash = p->bytes_to_hash;
@@ -73,13 +81,14 @@ static int on_progress(const hf_upload_progress *p, void *payload)
 		rename(tmp, w->replace);
 		w->replace = NULL;
 	}
+	w->in_call--;
 	return w->cancel_phase >= 0 && p->phase == w->cancel_phase;
 }
 
 int main(int argc, char **argv)
 {
 	hf_upload_options opts = HF_UPLOAD_OPTIONS_INIT;
-	struct watch w = { NULL, NULL, 0, -1, 0, 0 };
+	struct watch w;
 	const char *pos[3] = { NULL, NULL, NULL };
 	const char *del[8], *inc[8], *exc[8];
 	size_t ndel = 0, ninc = 0, nexc = 0;
@@ -87,6 +96,8 @@ int main(int argc, char **argv)
 	hf_client *client = NULL;
 	int i, npos = 0, rc;
 
+	memset(&w, 0, sizeof(w));
+	w.cancel_phase = -1;
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 
@@ -140,6 +151,10 @@ int main(int argc, char **argv)
 	}
 	rc = hf_upload_folder(&info, client, pos[0], pos[1], pos[2], &opts);
 	printf("bytes_to_hash: %" PRIu64 "\n", w.bytes_to_hash);
+	printf("progress: phases %d calls %d overlaps %d last phase %d files %zu/%zu sent %" PRIu64
+	       "/%" PRIu64 " hashed %" PRIu64 "\n", w.phases_seen, w.calls, w.concurrent, w.last.phase,
+	       w.last.files_done, w.last.files_total, w.last.bytes_sent, w.last.bytes_to_send,
+	       w.last.bytes_hashed);
 	if (rc == HF_OK) {
 		printf("url: %s\n", info->commit_url);
 		printf("commit: %s\n", info->commit_oid);

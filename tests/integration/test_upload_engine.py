@@ -172,6 +172,9 @@ class UploadEngineTest(unittest.TestCase):
         self.assertEqual((o["no_op"], o["added"], o["deleted"], o["lfs_sent"], o["lfs_skipped"],
                           o["bytes_sent"]), ("0", 3, 0, 1, 0, 3000))
         self.assertEqual(o["bytes_to_hash"], str(6 + 4 + 3000))
+        # every phase reported, never two calls at once, the last one complete
+        self.assertRegex(o["progress"], r"\Aphases 15 calls \d+ overlaps 0 last phase 3 "
+                                        r"files 3/3 sent 3000/3000 hashed 3010\Z")
         self.assertEqual(self.head(), o["commit"])
         tree = self.tree()
         self.assertEqual(sorted(tree), [".gitattributes", "a.txt", "model.bin", "sub/b.txt"])
@@ -202,6 +205,8 @@ class UploadEngineTest(unittest.TestCase):
         calls = self.hub_paths()
         self.assertEqual((o2["no_op"], o2["commit"], o2["bytes_to_hash"], o2["lfs_sent"]),
                          ("1", o["commit"], "0", 0))
+        self.assertRegex(o2["progress"], r"\Aphases 13 calls \d+ overlaps 0 last phase 3 "
+                                         r"files 3/3 sent 0/0 hashed 0\Z")
         self.assertEqual(o2["url"], o["url"])
         self.assertEqual(self.pair.cdn.requests(), [])
         self.assertEqual(calls, [f"/api/models/{self.repo}/preupload/main",

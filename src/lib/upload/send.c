@@ -206,6 +206,8 @@ int hf__up_preupload(hf__up *u)
 			hf__up_file_done(u, it->path);
 			if (!it->cached)
 				u->p.bytes_to_hash -= it->size;
+		} else if (it->cached && !it->lfs && !it->sha1[0]) {
+			u->p.bytes_to_hash += it->size; /* cached as LFS, regular now: read for its sha1 */
 		}
 	}
 done:
