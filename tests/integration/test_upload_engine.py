@@ -318,6 +318,14 @@ class UploadEngineTest(unittest.TestCase):
         o = self.out(self.run_upload("data/", "--delete", "*.txt"))
         self.assertEqual((o["added"], o["deleted"]), (1, 1))
         self.assertEqual(sorted(self.tree()), [".gitattributes", "data/b.txt"])
+        # a remote file that is also added is replaced, not deleted
+        self.write("b.txt", "three\n")
+        o = self.out(self.run_upload("data", "--delete", "*"))
+        self.assertEqual((o["added"], o["deleted"]), (1, 0))
+        self.assertEqual(self.raw("data/b.txt"), b"three\n")
+        # .gitattributes at the root is never deleted
+        o = self.out(self.run_upload("", "--delete", "*", "--include", "none"))
+        self.assertEqual(sorted(self.tree()), [".gitattributes"])
 
     def test_include_exclude(self):
         self.write("a.txt", "a\n")

@@ -188,6 +188,11 @@ int hf_upload_file(hf_commit_info **info_out, hf_client *client, const char *rep
 	return rc;
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 /* --delete: the remote files under the folder's path that match (§1 step 3). */
 static int add_deletes(hf__up *u, const char *prefix)
 {
@@ -196,24 +201,28 @@ static int add_deletes(hf__up *u, const char *prefix)
 	/* With create_pr the listing is of main (as the official client). */
 	const char *rev = u->o.create_pr ? "main" : u->revision;
 	char *q = hf__quote(rev, "");
-	size_t i, j, nadd = u->n;
+	const char **added = malloc((u->n ? u->n : 1) * sizeof(*added));
+	size_t i, nadd = u->n;
 	int rc;
 
-	if (!q)
+	if (!q || !added) {
+		free(q);
+		free(added);
 		return hf__error_set(u->c, HF_ENOMEM, NULL, "out of memory");
+	}
+	/* The added paths, sorted: a delete of one of them is dropped. */
+	for (i = 0; i < nadd; i++)
+		added[i] = u->items[i].path;
+	qsort(added, nadd, sizeof(*added), cmp_str);
 	s.revision = rev;
 	rc = hf__tree_fetch(u->c, u->type, u->repo_id, q, u->token, &s, &tree);
 	free(q);
 	for (i = 0; !rc && i < tree.count; i++) {
 		const char *path = tree.files[i].path;
-		int added = 0;
 		hf__up_item *it;
 
-		if (!hf__upload_delete_match(path, prefix, u->o.delete_patterns, u->o.delete_count))
-			continue;
-		for (j = 0; j < nadd && !added; j++)
-			added = strcmp(u->items[j].path, path) == 0;
-		if (added)
+		if (!hf__upload_delete_match(path, prefix, u->o.delete_patterns, u->o.delete_count) ||
+		    bsearch(&path, added, nadd, sizeof(*added), cmp_str))
 			continue;
 		if (!(it = hf__up_add(u)) || !(it->path = hf__strdup(path))) {
 			rc = hf__error_set(u->c, HF_ENOMEM, NULL, "out of memory");
@@ -222,6 +231,7 @@ static int add_deletes(hf__up *u, const char *prefix)
 		it->kind = HF_COMMIT_DELETE_FILE;
 	}
 	hf__tree_dispose(&tree);
+	free(added);
 	return rc;
 }
 
