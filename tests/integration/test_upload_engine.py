@@ -327,6 +327,24 @@ class UploadEngineTest(unittest.TestCase):
         o = self.out(self.run_upload("", "--delete", "*", "--include", "none"))
         self.assertEqual(sorted(self.tree()), [".gitattributes"])
 
+    def test_dataset_repo(self):
+        st, b = call("POST", f"{self.hub}/api/repos/create", WRITE,
+                     {"name": self.name + "-ds", "type": "dataset"})
+        self.assertEqual(st, 200, b)
+        self.repo += "-ds"
+        data = os.urandom(1500)
+        self.write("train.parquet", data)
+        self.write("README.md", "---\nlicense: mit\n---\n")
+        self.pair.reset()
+        o = self.out(self.run_upload("--type", "dataset"))
+        self.assertEqual(o["url"], f"{self.hub}/datasets/{self.repo}/commit/{o['commit']}")
+        self.assertEqual(self.pair.hub.requests(r"/api/validate-yaml")[0]["method"], "POST")
+        self.assertEqual(self.pair.hub.count(rf"^/datasets/{self.repo}\.git/info/lfs/objects/batch$"),
+                         1)
+        st, b = call("GET", f"{self.hub}/api/datasets/{self.repo}/tree/main", WRITE)
+        files = {e["path"]: e for e in json.loads(b)}
+        self.assertEqual(files["train.parquet"]["lfs"]["oid"], hashlib.sha256(data).hexdigest())
+
     def test_include_exclude(self):
         self.write("a.txt", "a\n")
         self.write("sub/b.json", "{}\n")
