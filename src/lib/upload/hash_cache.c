@@ -70,7 +70,7 @@ static void sort_unique(hf__hash_cache *hc)
 {
 	size_t i, out = 0;
 
-	if (hc->sorted)
+	if (hc->sorted || !hc->n)
 		return;
 	qsort(hc->e, hc->n, sizeof(*hc->e), cmp_entry);
 	for (i = 0; i < hc->n; i++) {

@@ -181,7 +181,8 @@ int hf__walk_folder(const char *folder, const char *const *include, size_t n_inc
 		hf__walk_dispose(out);
 		return rc;
 	}
-	qsort(out->files, out->n, sizeof(*out->files), cmp_rel);
+	if (out->n)
+		qsort(out->files, out->n, sizeof(*out->files), cmp_rel);
 	return 0;
 }
 
