@@ -129,5 +129,8 @@ int cmd_cache(int argc, char **argv);
 int cmd_scan_cache(int argc, char **argv);
 int cmd_delete_cache(int argc, char **argv);
 int cmd_version(int argc, char **argv);
+int cmd_upload(int argc, char **argv);
+int cmd_upload_large_folder(int argc, char **argv);
+int cmd_repos_delete_files(int argc, char **argv);
 
 #endif
