@@ -17,6 +17,7 @@ static const cli_entry commands[] = {
 	{ "cache", cmd_cache, "See, verify and clean the cache (info, ls, rm, delete, prune, verify)" },
 	{ "download", cmd_download, "Download files or a whole repository into the cache" },
 	{ "env", cmd_env, "Print information about the environment" },
+	{ "repos", cmd_repos, "Manage repositories on the Hub (delete-files, ...)" },
 	{ "upload", cmd_upload, "Upload a file or a folder to the Hub in one commit" },
 	{ "upload-large-folder", cmd_upload_large_folder, "[Deprecated] Upload a large folder in many resumable commits" },
 	{ "version", cmd_version, "Print the version" },
