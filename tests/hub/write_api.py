@@ -742,6 +742,30 @@ def h_raw(req):
                       rangeable=True)
 
 
+def h_commits(req):
+    """GET /api/{t}/{repo}/commits/{rev}: the history of rev, newest first (the
+    real Hub's list_repo_commits endpoint; one page: no Link pagination here)."""
+    t = T()
+    rtype = t.PLURAL_TO_TYPE[req.match.group("plural")]
+    repo, err = t.find_repo(req, rtype, req.match.group("repo"), api=True)
+    if err is not None:
+        return err
+    gate = t._gate(req, repo)
+    if gate is not None:
+        return gate
+    rev = urllib.parse.unquote(req.match.group("rev"))
+    c = repo.resolve(rev)
+    if c is None:
+        return t._revision_not_found(rev)
+    out = []
+    while c is not None:
+        out.append({"id": c.sha, "title": c.name, "message": getattr(c, "description", "") or "",
+                    "authors": [], "date": "2026-01-01T00:00:00.000Z"})
+        parent = getattr(c, "parent", None)
+        c = repo.commits.get(parent) if parent else None
+    return t.json_response(out)
+
+
 def h_validate_yaml(req):
     """POST /api/validate-yaml {"content", "repoType"}: a README's front matter."""
     t = T()
@@ -770,6 +794,7 @@ ROUTES = [
     (("DELETE",), r"/api/" + _P + r"/tag/(?P<rev>[^/]+)", h_tag_delete),
     (("POST",), r"/api/complete_multipart", h_complete_multipart),
     (("POST",), r"/api/validate-yaml", h_validate_yaml),
+    (("GET",), r"/api/" + _P + r"/commits/(?P<rev>[^/]+)", h_commits),
     (("POST",), r"/(?:(?P<prefix>datasets|spaces)/)?(?P<repo>[^/]+/[^/]+?)\.git/info/lfs/objects/batch",
      h_lfs_batch),
     (("POST",), r"/(?:(?P<prefix>datasets|spaces)/)?(?P<repo>[^/]+/[^/]+?)\.git/info/lfs/objects/verify",
