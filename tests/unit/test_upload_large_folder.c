@@ -12,8 +12,13 @@
 
 #include <locale.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
+#include "hf/hf.h"
 #include "upload/large_folder.h"
 
 #define SHA256 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
@@ -146,6 +151,120 @@ static void test_batches(void **state)
 	assert_int_equal(hf__ulf_next_batch(3, 3, 1.0), 3); /* a fixed size stays */
 }
 
+/* ---- hf_upload_large_folder() before any request ---- */
+
+static const char *no_env(const char *name, void *payload)
+{
+	(void)name, (void)payload;
+	return NULL;
+}
+
+static void put(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static int slurp_eq(const char *path, const char *want)
+{
+	char buf[256];
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	if (!f)
+		return 0;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	return strcmp(buf, want) == 0;
+}
+
+/*
+ * The client points at a port nothing listens on, offline mode off: any
+ * request would fail, so HF_OK proves that no request was made.
+ */
+static void test_call_before_requests(void **state)
+{
+	char dir[] = "/tmp/hf-ulf-XXXXXX", path[512], text[512];
+	hf_client_options co = HF_CLIENT_OPTIONS_INIT;
+	hf_upload_options o = HF_UPLOAD_OPTIONS_INIT;
+	hf_client *c = NULL;
+	hf__ulf_meta m;
+	struct stat st;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	co.endpoint = "http://127.0.0.1:9";
+	co.hf_home = dir;
+	co.getenv_fn = no_env;
+	co.token = "hf_unitTestToken000000000000000000000000";
+	assert_int_equal(hf_client_new(&c, &co), HF_OK);
+
+	/* refused before anything */
+	assert_int_equal(hf_upload_large_folder(NULL, "a/b", dir, NULL), HF_EINVAL);
+	snprintf(path, sizeof(path), "%s/missing", dir);
+	assert_int_equal(hf_upload_large_folder(c, "a/b", path, NULL), HF_EINVAL);
+	o.create_pr = 1;
+	assert_int_equal(hf_upload_large_folder(c, "a/b", dir, &o), HF_EINVAL);
+	o.create_pr = 0;
+	o.version = 99;
+	assert_int_equal(hf_upload_large_folder(c, "a/b", dir, &o), HF_EINVAL);
+	o.version = HF_UPLOAD_OPTIONS_VERSION;
+
+	/* a folder whose every file has a committed state that holds: nothing to do */
+	snprintf(path, sizeof(path), "%s/up", dir);
+	assert_int_equal(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/up/sub", dir);
+	assert_int_equal(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/up/sub/a.txt", dir);
+	put(path, "abc");
+	snprintf(path, sizeof(path), "%s/up/.cache", dir);
+	assert_int_equal(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/up/.cache/huggingface", dir);
+	assert_int_equal(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/up/.cache/huggingface/upload", dir);
+	assert_int_equal(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/up/.cache/huggingface/upload/sub", dir);
+	assert_int_equal(mkdir(path, 0755), 0);
+	memset(&m, 0, sizeof(m));
+	m.ts_sec = (long long)time(NULL) + 60;
+	m.size = 3;
+	m.should_ignore = -1;
+	m.is_committed = 1;
+	hf__ulf_meta_format(text, sizeof(text), &m);
+	snprintf(path, sizeof(path), "%s/up/.cache/huggingface/upload/sub/a.txt.metadata", dir);
+	put(path, text);
+	snprintf(path, sizeof(path), "%s/up", dir);
+	assert_int_equal(hf_upload_large_folder(c, "a/b", path, NULL), HF_OK);
+	/* the folder's .cache/huggingface is the official tool's */
+	snprintf(path, sizeof(path), "%s/up/.cache/huggingface/.gitignore", dir);
+	assert_true(slurp_eq(path, "*"));
+	snprintf(path, sizeof(path), "%s/up/.cache/huggingface/CACHEDIR.TAG", dir);
+	assert_int_equal(stat(path, &st), 0);
+	snprintf(path, sizeof(path), "%s/up/.cache/huggingface/upload/sub/a.txt.lock", dir);
+	assert_int_equal(stat(path, &st), 0);
+
+	/* the same state for a file of another size does not hold: a request is tried */
+	snprintf(path, sizeof(path), "%s/up/sub/a.txt", dir);
+	put(path, "abcd");
+	snprintf(path, sizeof(path), "%s/up", dir);
+	assert_int_not_equal(hf_upload_large_folder(c, "a/b", path, NULL), HF_OK);
+	/* and an exclude pattern leaves it out again */
+	{
+		const char *ex[] = { "sub/*" };
+
+		o.exclude = ex;
+		o.exclude_count = 1;
+		assert_int_equal(hf_upload_large_folder(c, "a/b", path, &o), HF_OK);
+	}
+	hf_client_free(c);
+	snprintf(text, sizeof(text), "rm -rf '%s'", dir);
+	assert_int_equal(system(text), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -154,6 +273,7 @@ int main(void)
 		cmocka_unit_test(test_format_round_trip),
 		cmocka_unit_test(test_fresh),
 		cmocka_unit_test(test_batches),
+		cmocka_unit_test(test_call_before_requests),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
