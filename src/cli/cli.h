@@ -132,6 +132,7 @@ int cmd_version(int argc, char **argv);
 int cmd_upload(int argc, char **argv);
 int cmd_upload_large_folder(int argc, char **argv);
 int cmd_repos(int argc, char **argv);
+int cmd_repo_alias(int argc, char **argv); /* warns, then cmd_repos */
 int cmd_repos_delete_files(int argc, char **argv);
 
 #endif

@@ -20,6 +20,7 @@ except "id"):
    "granted_users": [...],            # gated: users/orgs that passed the gate
    "pending_users": [...],            # gated: users whose request is pending
    "moved_from": ["old/name"],        # old ids answered with a 307 to this repo
+   "tag_refs": ["v1"],                # revisions that are tags, not branches (refs API)
    "files": {PATH: FILE},             # legacy: the files of "main"
    "sha": "<40hex>",                  # legacy: the commit of "main"
    "revisions": {NAME: REV}}
@@ -559,7 +560,7 @@ def repo_from_config(d) -> Repo:
                 gated=d.get("gated", False), allowed_users=d.get("allowed_users"),
                 granted_users=d.get("granted_users"), pending_users=d.get("pending_users"),
                 moved_from=d.get("moved_from"),
-                extra={k: v for k, v in d.items() if k in ("tags", "card_data", "sdk")})
+                extra={k: v for k, v in d.items() if k in ("tags", "card_data", "sdk", "tag_refs")})
     revs = dict(d.get("revisions") or {})
     main = revs.get("main")
     if not isinstance(main, dict):
@@ -720,6 +721,7 @@ def default_repo_configs() -> list:
     many = {f"shard-{i // 500}/file-{i:04d}.txt": f"many-files #{i}\n" for i in range(2500)}
     return [
         {"id": "acme/tiny", "type": "model", "moved_from": ["acme/tiny-old-name"],
+         "tag_refs": ["v1.0"],
          "revisions": {
              "main": {"files": tiny_main},
              "v1.0": {"base": "main", "files": {"config.json": TINY_CONFIG_V1}},

@@ -555,8 +555,7 @@ def h_commit(req):
     if not isinstance(summary, str) or not summary.strip():
         return t.error_response(400, "summary is required")
     with req.state.lock:
-        if create_pr and (rev not in repo.refs or rev.startswith("refs/")
-                          or rev in repo.__dict__.get("tags", {})):
+        if create_pr and not is_branch(repo, rev):
             return t._revision_not_found(rev)     # a PR starts from a branch
         parent = header.get("parentCommit")
         base = head
@@ -646,6 +645,70 @@ def h_commit(req):
 
 
 # -- branches and tags -----------------------------------------------------------
+#
+# repo.refs maps every name a revision can be given by (branches, tags,
+# refs/pr/N) to its commit, so that the read side resolves them.  Tags are
+# kept apart as well: tags() {name: message} and tag_shas() {name: sha}
+# (fixture repos declare theirs with "tag_refs"), and a branch that shares a
+# tag's name (the Hub allows it) is listed in shadow_branches(), refs[name]
+# then being the branch's commit.
+
+def tags(repo) -> dict:
+    d = repo.__dict__.get("tags")
+    if d is None:
+        names = [n for n in repo.extra.get("tag_refs") or [] if n in repo.refs]
+        d = repo.__dict__["tags"] = {n: "" for n in names}
+        repo.__dict__["tag_shas"] = {n: repo.refs[n] for n in names}
+    return d
+
+
+def tag_shas(repo) -> dict:
+    tags(repo)
+    return repo.__dict__.setdefault("tag_shas", {})
+
+
+def shadow_branches(repo) -> set:
+    return repo.__dict__.setdefault("shadow_branches", set())
+
+
+def is_branch(repo, name: str) -> bool:
+    if name.startswith("refs/") or name not in repo.refs:
+        return False
+    return name not in tags(repo) or name in shadow_branches(repo)
+
+
+def _find_commit(repo, rev: str):
+    """A ref, a full commit id, or a unique prefix of 7 or more hex digits."""
+    c = repo.resolve(rev)
+    if c is not None:
+        return c
+    if len(rev) >= 7 and re.fullmatch(r"[0-9a-f]+", rev):
+        match = [x for x in repo.commits.values() if x.sha.startswith(rev)]
+        if len(match) == 1:
+            return match[0]
+    return None
+
+
+def h_refs(req):
+    """GET /api/{t}/{repo}/refs[?include_prs=1]: branches, converts, tags (and PRs)."""
+    t = T()
+    rtype = t.PLURAL_TO_TYPE[req.match.group("plural")]
+    repo, err = t.find_repo(req, rtype, req.match.group("repo"), api=True)
+    if err is not None:
+        return err
+    with req.state.lock:
+        branches = [{"name": n, "ref": f"refs/heads/{n}", "targetCommit": repo.refs[n]}
+                    for n in sorted(repo.refs) if is_branch(repo, n)]
+        tag_list = [{"name": n, "ref": f"refs/tags/{n}", "targetCommit": sha}
+                    for n, sha in sorted(tag_shas(repo).items())]
+        prs = sorted((r for r in repo.refs if re.fullmatch(r"refs/pr/\d+", r)),
+                     key=lambda r: int(r.split("/")[2]))
+        out = {"branches": branches, "converts": [], "tags": tag_list}
+        if _truthy_q(req, "include_prs"):
+            out["pullRequests"] = [{"name": r, "ref": r, "targetCommit": repo.refs[r]}
+                                   for r in prs]
+    return t.json_response(out)
+
 
 def h_branch(req):
     t = T()
@@ -658,20 +721,25 @@ def h_branch(req):
         if req.method == "DELETE":
             if name == "main":
                 return t.error_response(403, "You cannot delete the default branch")
-            if name not in repo.refs or name.startswith("refs/") or name in getattr(repo, "tags", {}):
+            if not is_branch(repo, name):
                 return t._revision_not_found(name)
-            del repo.refs[name]
+            if name in shadow_branches(repo):    # the tag of that name stays
+                shadow_branches(repo).discard(name)
+                repo.refs[name] = tag_shas(repo)[name]
+            else:
+                del repo.refs[name]
             return t.json_response({})
         if name.startswith("refs/") or not re.fullmatch(r"[A-Za-z0-9_.\-/]+", name):
             return t.error_response(400, "Invalid reference for a branch")
-        if name in repo.refs and name not in getattr(repo, "tags", {}):
+        if is_branch(repo, name):
             return t.error_response(409, f"Reference refs/heads/{name} already exists")
         body = _json_body(req) or {}
         start = body.get("startingPoint") or "main"
-        c = repo.resolve(start) or next((x for x in repo.commits.values()
-                                         if len(start) >= 7 and x.sha.startswith(start)), None)
+        c = _find_commit(repo, start)
         if c is None:
             return t._revision_not_found(start)
+        if name in tags(repo):
+            shadow_branches(repo).add(name)
         repo.refs[name] = c.sha
     return t.json_response({})
 
@@ -689,15 +757,17 @@ def h_tag_create(req):
             tag.startswith("refs/"):
         return t.error_response(400, f"Invalid tag name: {tag!r}")
     with req.state.lock:
-        c = repo.resolve(rev) or next((x for x in repo.commits.values()
-                                       if len(rev) >= 7 and x.sha.startswith(rev)), None)
+        c = _find_commit(repo, rev)
         if c is None:
             return t._revision_not_found(rev)
-        tags = repo.__dict__.setdefault("tags", {})
-        if tag in tags:
+        if tag in tags(repo):
             return t.error_response(409, f"Tag {tag} already exists")
-        tags[tag] = body.get("message") or ""
-        repo.refs[tag] = c.sha
+        tags(repo)[tag] = body.get("message") or ""
+        tag_shas(repo)[tag] = c.sha
+        if tag in repo.refs and not tag.startswith("refs/"):
+            shadow_branches(repo).add(tag)       # a branch of that name: it keeps the name
+        else:
+            repo.refs[tag] = c.sha
     return t.json_response({})
 
 
@@ -709,13 +779,87 @@ def h_tag_delete(req):
         return err
     tag = urllib.parse.unquote(req.match.group("rev"))
     with req.state.lock:
-        tags = repo.__dict__.setdefault("tags", {})
         if tag == "main":
             return t.error_response(500, "Internal Error")     # the Hub's moon-landing#4223
-        if tag not in tags:
+        if tag not in tags(repo):
             return t._revision_not_found(tag)
-        del tags[tag]
-        repo.refs.pop(tag, None)
+        del tags(repo)[tag]
+        tag_shas(repo).pop(tag, None)
+        if tag in shadow_branches(repo):
+            shadow_branches(repo).discard(tag)
+        else:
+            repo.refs.pop(tag, None)
+    return t.json_response({})
+
+
+# -- move and settings -------------------------------------------------------------
+
+def h_repo_move(req):
+    """POST /api/repos/move {"fromRepo", "toRepo", "type"}: rename or transfer.
+    The old name then answers 307 to the new one, as a renamed repo does."""
+    t = T()
+    if req.identity is None:
+        return t.invalid_credentials() if req.bad_credentials else \
+            t.error_response(401, "Invalid username or password.")
+    body = _json_body(req) or {}
+    src, dst, rtype = body.get("fromRepo"), body.get("toRepo"), body.get("type") or "model"
+    if rtype not in t.REPO_TYPES or not isinstance(src, str) or not isinstance(dst, str) \
+            or src.count("/") != 1 or dst.count("/") != 1:
+        return t.error_response(400, "Invalid request: fromRepo and toRepo are namespace/name")
+    ns, name = dst.split("/")
+    if not re.fullmatch(r"[A-Za-z0-9_.-]{1,96}", name) or "--" in name or ".." in name \
+            or name[0] in "-." or name[-1] in "-." or name.endswith(".git"):
+        return t.error_response(400, f"Invalid repo name: {name}")   # [open] wording
+    with req.state.lock:
+        reg = req.state.registry
+        repo = reg.get(src, rtype)
+        if repo is None or not t._can_see(req, repo):
+            return t.error_response(404, "Repository not found", "RepoNotFound")
+        if not can_write(req.identity, repo.namespace) or not can_write(req.identity, ns):
+            if req.identity.get("role") == "read":
+                return t.error_response(403, READ_TOKEN_UPLOAD)
+            return t.error_response(403, f"You don't have the rights to move {src} to {dst}")
+        if reg.get(dst, rtype) is not None:
+            return t.error_response(409, f"A {rtype} repository called {dst} already exists")
+        del reg.repos[(rtype, src)]
+        repo.id = dst
+        reg.repos[(rtype, dst)] = repo
+        reg.moved[(rtype, src)] = dst
+        for key, new in list(reg.moved.items()):      # older names follow it too
+            if key[0] == rtype and new == src:
+                reg.moved[key] = dst
+        reg.moved.pop((rtype, dst), None)
+    return t.json_response({})
+
+
+def h_repo_settings(req):
+    """PUT /api/{t}/{repo}/settings {"visibility" | "private", "gated"}."""
+    t = T()
+    rtype = t.PLURAL_TO_TYPE[req.match.group("plural")]
+    repo, err = write_repo(req, rtype, req.match.group("repo"))
+    if err is not None:
+        return err
+    body = _json_body(req)
+    if body is None:
+        return t.error_response(400, "Invalid JSON body")
+    vis, private, gated = body.get("visibility"), body.get("private"), body.get("gated", None)
+    if vis is not None and vis not in ("public", "private", "protected"):
+        return t.error_response(400, f"Invalid visibility: {vis}")
+    if vis == "protected" and rtype != "space":
+        return t.error_response(400, "Only Spaces can be protected")   # [open] wording
+    if private is not None and not isinstance(private, bool):
+        return t.error_response(400, "private must be a boolean")
+    if "gated" in body and gated not in ("auto", "manual", False):
+        return t.error_response(400, f"Invalid gated value: {gated!r}")
+    if vis is None and private is None and "gated" not in body:
+        return t.error_response(400, "Nothing to update")               # [open] wording
+    with req.state.lock:
+        if vis is not None:
+            repo.private = vis in ("private", "protected")
+        elif private is not None:
+            repo.private = private
+        if "gated" in body:
+            repo.gated = gated or False
     return t.json_response({})
 
 
@@ -786,6 +930,9 @@ def h_validate_yaml(req):
 _P = r"(?P<plural>models|datasets|spaces)/(?P<repo>[^/]+/[^/]+)"
 ROUTES = [
     (("POST",), r"/api/repos/create", h_repo_create),
+    (("POST",), r"/api/repos/move", h_repo_move),
+    (("GET",), r"/api/" + _P + r"/refs", h_refs),
+    (("PUT",), r"/api/" + _P + r"/settings", h_repo_settings),
     (("DELETE",), r"/api/repos/delete", h_repo_delete),
     (("POST",), r"/api/" + _P + r"/preupload/(?P<rev>[^/]+)", h_preupload),
     (("POST",), r"/api/" + _P + r"/commit/(?P<rev>[^/]+)", h_commit),

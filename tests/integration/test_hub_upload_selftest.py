@@ -400,6 +400,86 @@ class UploadTest(unittest.TestCase):
         self.assertEqual((st, h["X-Error-Code"]), (404, "RevisionNotFound"))
         self.assertEqual(call("POST", f"{api}/branch/x", READ, {})[0], 403)
 
+    def refs(self, api, prs=False, token=WRITE):
+        return self.json_ok(call("GET", f"{api}/refs" + ("?include_prs=1" if prs else ""), token))
+
+    def test_refs_branch_named_like_tag_and_prefixes(self):
+        self.json_ok(self.create("refs"))
+        api = f"{self.hub}/api/models/alice/refs"
+        head = self.json_ok(call("GET", api))["sha"]
+        r = self.refs(api)
+        self.assertEqual(r, {"branches": [{"name": "main", "ref": "refs/heads/main",
+                                           "targetCommit": head}],
+                             "converts": [], "tags": []})
+        self.assertNotIn("pullRequests", r)
+        self.assertEqual(self.refs(api, prs=True)["pullRequests"], [])
+        # a 7-character commit prefix is a revision for tags and branches
+        self.assertEqual(call("POST", f"{api}/tag/{head[:7]}", WRITE, {"tag": "v1"})[0], 200)
+        self.assertEqual(call("POST", f"{api}/tag/{head[:6]}", WRITE, {"tag": "v2"})[0], 404)
+        # a branch may share a tag's name; both are listed, each with its commit
+        self.json_ok(self.commit("alice/refs", {"summary": "second"},
+                                 ("file", {"path": "a.txt", "content": "YQ==", "encoding": "base64"})))
+        new = self.json_ok(call("GET", api))["sha"]
+        self.assertEqual(call("POST", f"{api}/branch/v1", WRITE, {})[0], 200)
+        r = self.refs(api)
+        self.assertEqual([(b["name"], b["targetCommit"]) for b in r["branches"]],
+                         [("main", new), ("v1", new)])
+        self.assertEqual(r["tags"], [{"name": "v1", "ref": "refs/tags/v1", "targetCommit": head}])
+        st, h, b = call("POST", f"{api}/branch/v1", WRITE, {})
+        self.assertEqual((st, h["X-Error-Message"]), (409, "Reference refs/heads/v1 already exists"))
+        st, h, b = call("POST", f"{api}/branch/refs%2Fpr%2F1", WRITE, {})
+        self.assertEqual((st, h["X-Error-Message"]), (400, "Invalid reference for a branch"))
+        # deleting the branch leaves the tag, deleting main is refused, tag "main" is a 500
+        self.assertEqual(call("DELETE", f"{api}/branch/v1", WRITE)[0], 200)
+        self.assertEqual(self.refs(api)["tags"][0]["targetCommit"], head)
+        self.assertEqual(call("GET", f"{api}/revision/v1")[0], 200)
+        self.assertEqual(call("DELETE", f"{api}/branch/main", WRITE)[0], 403)
+        self.assertEqual(call("DELETE", f"{api}/tag/main", WRITE)[0], 500)
+        # a PR is listed only with include_prs
+        self.json_ok(self.commit("alice/refs", {"summary": "pr"}, query="?create_pr=1"))
+        r = self.refs(api, prs=True)
+        self.assertEqual([p["name"] for p in r["pullRequests"]], ["refs/pr/1"])
+        self.assertEqual(r["pullRequests"][0]["ref"], "refs/pr/1")
+        # fixtures declare their tags: acme/tiny has branch main and tag v1.0
+        r = self.refs(f"{self.hub}/api/models/acme/tiny", token=None)
+        self.assertEqual([b["name"] for b in r["branches"]], ["main"])
+        self.assertEqual([t["name"] for t in r["tags"]], ["v1.0"])
+        self.assertEqual(call("GET", f"{self.hub}/api/models/alice/none/refs", WRITE)[0], 404)
+
+    def test_move_and_settings(self):
+        self.json_ok(self.create("mv"))
+        self.json_ok(self.create("taken"))
+        move = f"{self.hub}/api/repos/move"
+        st, h, b = call("POST", move, WRITE, {"fromRepo": "alice/mv", "toRepo": "alice/taken",
+                                              "type": "model"})
+        self.assertEqual((st, json.loads(b)["error"]),
+                         (409, "A model repository called alice/taken already exists"))
+        self.assertEqual(call("POST", move, READ, {"fromRepo": "alice/mv", "toRepo": "acme/mv",
+                                                   "type": "model"})[0], 403)
+        self.assertEqual(call("POST", move, WRITE, {"fromRepo": "alice/nope", "toRepo": "acme/x",
+                                                    "type": "model"})[0], 404)
+        self.assertEqual(call("POST", move, WRITE, {"fromRepo": "alice/mv", "toRepo": "acme/mv",
+                                                    "type": "model"})[0], 200)
+        self.assertEqual(call("GET", f"{self.hub}/api/models/acme/mv")[0], 200)
+        st, h, b = call("GET", f"{self.hub}/api/models/alice/mv")
+        self.assertEqual((st, h["Location"]), (307, "/api/models/acme/mv"))
+        # settings: private hides it from anonymous reads, gated gates downloads
+        api = f"{self.hub}/api/models/acme/mv"
+        self.assertEqual(call("PUT", f"{api}/settings", READ, {"visibility": "private"})[0], 403)
+        self.assertEqual(call("PUT", f"{api}/settings", WRITE, {})[0], 400)
+        self.assertEqual(call("PUT", f"{api}/settings", WRITE, {"gated": "sometimes"})[0], 400)
+        self.assertEqual(call("PUT", f"{api}/settings", WRITE, {"visibility": "private"})[0], 200)
+        self.assertEqual(call("GET", api)[0], 404)
+        self.assertEqual(call("GET", f"{self.hub}/acme/mv/resolve/main/.gitattributes")[0], 401)
+        self.assertTrue(self.json_ok(call("GET", api, WRITE))["private"])
+        self.assertEqual(call("PUT", f"{api}/settings", WRITE,
+                              {"visibility": "public", "gated": "manual"})[0], 200)
+        info = self.json_ok(call("GET", api))
+        self.assertEqual((info["private"], info["gated"]), (False, "manual"))
+        self.assertEqual(call("GET", f"{self.hub}/acme/mv/resolve/main/.gitattributes")[0], 401)
+        self.assertEqual(call("PUT", f"{api}/settings", WRITE, {"gated": False})[0], 200)
+        self.assertEqual(call("GET", f"{self.hub}/acme/mv/resolve/main/.gitattributes")[0], 307)   # a regular file: 307 to resolve-cache
+
 
     # -- the whole sequence, in the Python client's order (doc section 1) ----------
     def test_python_client_call_order(self):
