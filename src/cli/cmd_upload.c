@@ -81,7 +81,8 @@ int cli_upload_progress(const hf_upload_progress *p, void *payload)
 			       p->files_done, p->files_total, done, total, rate, p->file ? p->file : "");
 		break;
 	case HF_UPLOAD_COMMITTING:
-		len = snprintf(line, sizeof(line), "Committing %zu files", p->files_total);
+		len = snprintf(line, sizeof(line), "Committing %zu file%s", p->files_total,
+			       p->files_total == 1 ? "" : "s");
 		break;
 	default:
 		cli_upload_view_clear(v);

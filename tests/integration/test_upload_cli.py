@@ -287,6 +287,24 @@ class UploadCase(harness.HubPairCase):
                 self.assertEqual(f.read(), v, k)
         self.assertGreaterEqual(len(self.pair.cdn.requests(method="PUT")), 1)
 
+    def test_progress_only_on_a_terminal(self):
+        write(self.cwd("p.bin"), os.urandom(2_000_000))
+        r = self.sb.run_pty(["upload", "alice/up-tty", "p.bin"],
+                            env={"HF_TOKEN": WRITE, "NO_COLOR": "1"})
+        self.assertEqual(r.returncode, 0, r.text)
+        self.assertIn("Committing 1 file", r.text)
+        self.assertNotIn("\x1b", r.text)
+        self.assertIn("Uploaded", r.text)
+        # a pipe, or -q on a terminal: no progress
+        write(self.cwd("p.bin"), os.urandom(2_000_000))
+        r = self.sb.run_pty(["upload", "alice/up-tty", "p.bin", "-q"],
+                            env={"HF_TOKEN": WRITE, "NO_COLOR": "1"})
+        self.assertEqual(r.returncode, 0, r.text)
+        self.assertNotIn("Committing", r.text)
+        write(self.cwd("p.bin"), os.urandom(2_000_000))
+        r = self.hf("upload", "alice/up-tty", "p.bin")
+        self.assertNotIn("Committing", r.stderr)
+
     # -- hf upload-large-folder ---------------------------------------------------------
     def ulf(self, repo, folder, *extra, env=None, **kw):
         e = {"HF_HUB_LARGE_FOLDER_BATCH": "2"}
