@@ -206,6 +206,11 @@ void cli_print_commit(const hf_commit_info *info, cli_format fmt)
 		break;
 	case CLI_FMT_HUMAN:
 	default:
+		/* the legacy huggingface-cli upload printed the URL alone */
+		if (strcmp(cli_g.argv0_name, "huggingface-cli") == 0) {
+			printf("%s\n", info->commit_url);
+			break;
+		}
 		printf("%s Uploaded\n  url: %s\n", cli_ok_mark(), info->commit_url);
 		if (info->pr_url)
 			printf("  pr_url: %s\n", info->pr_url);

@@ -133,6 +133,10 @@ class UploadCase(harness.HubPairCase):
                                                 "pr_url": None, "pr_revision": None, "no_op": False})
         c = self.commits("alice/up-fmt")[0]
         self.assertEqual((c["title"], c["message"]), ("mine", "why"))
+        write(self.cwd("a.txt"), "A4\n")
+        r = self.sb.run(["upload", "alice/up-fmt", "a.txt"], env={"HF_TOKEN": WRITE}, prog="huggingface-cli")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout, f"{self.pair.url}/alice/up-fmt/commit/{self.head('alice/up-fmt')}\n")
         write(self.cwd("a.txt"), "A3\n")
         r = self.hf("upload", "alice/up-fmt", "a.txt", "--format", "agent")
         self.assertEqual(r.stdout, f"url={self.pair.url}/alice/up-fmt/commit/{self.head('alice/up-fmt')}\n")
