@@ -12,7 +12,7 @@ fi
 CC=clang cmake -S . -B build-fuzz -DHF_BUILD_FUZZERS=ON -DHF_BUILD_TESTS=OFF \
 	-DHF_BUILD_CLI=OFF -DHF_BUILD_EXAMPLES=OFF -DCMAKE_BUILD_TYPE=Debug >/dev/null
 all="tree_page link_header validate ini dotenv repo_info headers cache_scan resume
-	upload_preupload upload_lfs_batch upload_commit_answer"
+	upload_preupload upload_lfs_batch upload_commit_answer upload_multipart_state"
 targets=""
 for t in $all; do targets="$targets --target fuzz_$t"; done
 cmake --build build-fuzz -j "$(nproc 2>/dev/null || echo 2)" $targets >/dev/null

@@ -36,6 +36,8 @@ typedef struct hf__lfs_send_ctx {
 	hf__scope hub_scope;        /* the Hub token and origin (verify only) */
 	const char *endpoint;       /* HF_ENDPOINT: hrefs are moved to it (hf__lfs_href_for_endpoint) */
 	int parts_in_flight;        /* >= 1 */
+	long connect_timeout_s;     /* per request (the client's etag timeout); 0: none */
+	long stall_timeout_s;       /* abort a request when no byte moves this long; 0: none */
 	const atomic_int *cancel;   /* may be NULL: set means stop at once (HF_ECANCELLED) */
 	/*
 	 * Bytes the storage accepted (a part or the whole PUT answered 2xx),
