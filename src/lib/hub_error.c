@@ -12,6 +12,10 @@
 
 #define INVALID_CREDENTIALS "Invalid credentials in Authorization header"
 #define DISABLED "Access to this resource is disabled."
+/* The Hub's words for a read-only token on a write (upload-protocol.md §8). */
+#define WRITE_TOKEN "write token"
+/* ... and for a write-capable token without rights on the branch. */
+#define PASS_CREATE_PR "create_pr=1"
 
 hf_remedy hf__invalid_token_hint(char *buf, size_t size, hf_token_source source, const char *endpoint)
 {
@@ -165,6 +169,32 @@ void hf__hub_describe(const hf__hub_subject *s, long status, const char *hub_cod
 		remedy = hf__invalid_token_hint(hint, sizeof(hint), s->source, s->endpoint);
 		say(f, HF_EAUTH, remedy, hint, "invalid token (from %s): the Hub answered 401 Unauthorized",
 		    hf_token_source_name(s->source));
+	} else if (status == 403 && strstr(said, WRITE_TOKEN)) {
+		snprintf(hint, sizeof(hint),
+			 "the token is read-only: create one with write access at %s/settings/tokens",
+			 s->endpoint);
+		if (repo)
+			say(f, HF_EFORBIDDEN, HF_REMEDY_WRITE_TOKEN, hint,
+			    "cannot write to %s '%s' (403): %s", s->repo_type, s->repo_id, said);
+		else
+			say(f, HF_EFORBIDDEN, HF_REMEDY_WRITE_TOKEN, hint, "access denied (403): %s",
+			    said);
+	} else if (status == 403 && strstr(said, PASS_CREATE_PR)) {
+		say(f, HF_EFORBIDDEN, HF_REMEDY_CREATE_PR,
+		    "you may not push to this branch: open a pull request instead (create_pr)",
+		    "no right to push to %s%s%s%s (403): %s", repo ? s->repo_type : "the branch",
+		    repo ? " '" : "", repo ? s->repo_id : "", repo ? "'" : "", said);
+	} else if (status == 409 && s->create) {
+		say(f, HF_EEXISTS, HF_REMEDY_NONE, NULL, "already exists (409)%s%s", sep, said);
+	} else if (status == 412) {
+		say(f, HF_ECONFLICT, HF_REMEDY_NONE,
+		    "the branch moved since its head was read: read it again and retry",
+		    "the branch was updated meanwhile (412)%s%s", sep, said);
+	} else if (repo && s->write && (strcmp(code, "RepoNotFound") == 0 || status == 404)) {
+		say(f, HF_ENOTFOUND, HF_REMEDY_CREATE_REPO,
+		    "create the repository first (commits assume it exists); the token must be "
+		    "allowed to write to it",
+		    "repository '%s' not found (%s)", s->repo_id, s->repo_type);
 	} else if (repo && (strcmp(code, "RepoNotFound") == 0 || status == 401 || status == 404)) {
 		say(f, HF_ENOTFOUND, s->token_sent ? HF_REMEDY_NONE : HF_REMEDY_LOGIN,
 		    s->token_sent ? "check the name and the repository type; the token must be allowed "
@@ -187,7 +217,10 @@ void hf__hub_describe(const hf__hub_subject *s, long status, const char *hub_cod
 	} else if (status == 404) {
 		say(f, HF_ENOTFOUND, HF_REMEDY_NONE, NULL, "not found (404)%s%s%s", on, sep, said);
 	} else if (status == 429) {
-		say(f, HF_ERATELIMIT, HF_REMEDY_RETRY_LATER, "wait a few minutes and retry",
+		say(f, HF_ERATELIMIT, HF_REMEDY_RETRY_LATER,
+		    strstr(said, "action: commit") ? "the Hub limits commits per hour: retry later, "
+						     "or put more files in each commit"
+						   : "wait a few minutes and retry",
 		    "rate limited by the Hub (429)%s%s%s", on, sep, said);
 	} else if (status >= 500) {
 		say(f, HF_ESERVER, HF_REMEDY_RETRY_LATER, "retry later",

@@ -27,6 +27,10 @@ typedef struct hf__hub_subject {
 	hf_token_source source; /* where that token came from */
 	int file_bytes;         /* the request was for the file's bytes (a 404 without the
 				   Hub's error code then comes from its storage) */
+	int write;              /* a write to the repository (preupload, LFS batch, commit):
+				   a missing repository gets HF_REMEDY_CREATE_REPO */
+	int create;             /* the request creates something (a repository, branch, tag):
+				   409 is HF_EEXISTS */
 } hf__hub_subject;
 
 /* A failure, described without a client (worker threads fill these). */
