@@ -5,7 +5,6 @@
  * or a cancellation commits only what is left. docs/internals/upload.md
  * "Large folders" says what is shared with the official tool's state.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <limits.h>
@@ -22,6 +21,7 @@
 #include "fsutil.h"
 #include "upload/large_folder.h"
 #include "upload/paths.h"
+#include "upload/walk.h"
 #include "util.h"
 
 #define ULF_MESSAGE "Add files using upload-large-folder tool"
@@ -190,104 +190,6 @@ size_t hf__ulf_next_batch(size_t current, size_t committed, double seconds)
 	return current; /* a fixed size, or the top of the scale */
 }
 
-/* ---- the walk ---- */
-
-typedef struct ulf_list {
-	char **items;
-	size_t n, cap;
-} ulf_list;
-
-static int list_push(ulf_list *l, char *s)
-{
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 64;
-		char **items = realloc(l->items, cap * sizeof(*items));
-
-		if (!items)
-			return -1;
-		l->items = items;
-		l->cap = cap;
-	}
-	l->items[l->n++] = s;
-	return 0;
-}
-
-static void list_free(ulf_list *l)
-{
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		free(l->items[i]);
-	free(l->items);
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* 1 when the real path of path lies inside root (a real path). */
-static int inside(const char *root, const char *path)
-{
-	char *real = realpath(path, NULL);
-	size_t n = strlen(root);
-	int ok = real && strncmp(real, root, n) == 0 && (real[n] == '/' || real[n] == '\0' || n == 1);
-
-	free(real);
-	return ok;
-}
-
-/*
- * Every regular file below dir (rel: its path from the folder, "" at the
- * top) that the filter keeps. Directories reached through a symbolic link
- * are not entered (no loops); a link to a file counts when it points
- * inside the folder, as hf_upload_folder() does. Returns 0 or -errno.
- */
-static int walk(const char *root, const char *dir, const char *rel, const hf_upload_options *o,
-		ulf_list *out)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	int rc = 0;
-
-	if (!d)
-		return -errno;
-	while (rc == 0 && (de = readdir(d)) != NULL) {
-		char *path, *name;
-		struct stat st;
-
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		path = hf__path_join(dir, de->d_name);
-		name = *rel ? hf__path_join(rel, de->d_name) : hf__strdup(de->d_name);
-		if (!path || !name) {
-			free(path);
-			free(name);
-			rc = -ENOMEM;
-			break;
-		}
-		if (lstat(path, &st) != 0) {
-			/* gone since readdir: not a file to upload */
-		} else if (S_ISDIR(st.st_mode)) {
-			if (strcmp(name, ".git") != 0)
-				rc = walk(root, path, name, o, out);
-		} else if ((S_ISREG(st.st_mode) ||
-			    (S_ISLNK(st.st_mode) && stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
-			     inside(root, path))) &&
-			   hf__upload_walk_keep(name, o->include, o->include_count, o->exclude,
-						o->exclude_count)) {
-			if (list_push(out, name) == 0)
-				name = NULL;
-			else
-				rc = -ENOMEM;
-		}
-		free(path);
-		free(name);
-	}
-	closedir(d);
-	return rc;
-}
-
 /* ---- the state of one file ---- */
 
 typedef struct ulf_file {
@@ -402,11 +304,11 @@ int hf_upload_large_folder(hf_client *client, const char *repo_id, const char *f
 			   const hf_upload_options *opts)
 {
 	hf_upload_options o = HF_UPLOAD_OPTIONS_INIT, co;
-	ulf_list names = { NULL, 0, 0 };
+	hf__walk names = HF__WALK_INIT;
 	ulf_file *files = NULL;
 	hf_commit_op *ops = NULL;
 	size_t i, n_todo = 0, next, batch;
-	char *root = NULL;
+	char *bad = NULL;
 	struct stat st;
 	int rc = HF_OK, err;
 
@@ -426,21 +328,18 @@ int hf_upload_large_folder(hf_client *client, const char *repo_id, const char *f
 				     "a large folder upload makes no pull request and deletes nothing");
 	if (stat(folder, &st) != 0 || !S_ISDIR(st.st_mode))
 		return hf__error_set(client, HF_EINVAL, NULL, "not a directory: %s", folder);
-	root = realpath(folder, NULL);
-	if (!root)
-		return fs_error(client, -errno, "resolve", folder);
-	err = walk(root, folder, "", &o, &names);
+	/* the walk of hf_upload_folder() (walk.h): same files, same order */
+	err = hf__walk_folder(folder, o.include, o.include_count, o.exclude, o.exclude_count, &names, &bad);
 	if (err) {
-		rc = fs_error(client, err, "list", folder);
+		rc = fs_error(client, err, "list", bad ? bad : folder);
 		goto done;
 	}
-	qsort(names.items, names.n, sizeof(char *), cmp_str);
 	for (i = 0; i < names.n; i++) {
 		const char *why = NULL;
 
-		if (!hf__upload_path_in_repo(names.items[i], NULL, &why)) {
+		if (!hf__upload_path_in_repo(names.files[i].rel, NULL, &why)) {
 			rc = hf__error_set(client, HF_EINVAL, "rename the file or leave it out with an exclude pattern",
-					   "cannot upload %s: %s", names.items[i], why ? why : "invalid path in repo");
+					   "cannot upload %s: %s", names.files[i].rel, why ? why : "invalid path in repo");
 			goto done;
 		}
 	}
@@ -456,7 +355,7 @@ int hf_upload_large_folder(hf_client *client, const char *repo_id, const char *f
 		ulf_file *f = &files[n_todo];
 		char *dir;
 
-		if (file_paths(f, folder, names.items[i]) != 0) {
+		if (file_paths(f, folder, names.files[i].rel) != 0) {
 			file_dispose(f);
 			rc = hf__error_set(client, HF_ENOMEM, NULL, "out of memory");
 			goto done;
@@ -469,7 +368,7 @@ int hf_upload_large_folder(hf_client *client, const char *repo_id, const char *f
 		f->size = (uint64_t)st.st_size;
 		f->mtime_sec = (long long)st.st_mtim.tv_sec;
 		f->mtime_nsec = st.st_mtim.tv_nsec;
-		dir = hf__dirname(names.items[i]);
+		dir = hf__dirname(names.files[i].rel);
 		if (dir && strcmp(dir, ".") != 0) {
 			char *sub = hf__path_join(".cache/huggingface/upload", dir);
 
@@ -531,7 +430,7 @@ done:
 		file_dispose(&files[i]);
 	free(files);
 	free(ops);
-	list_free(&names);
-	free(root);
+	hf__walk_dispose(&names);
+	free(bad);
 	return rc;
 }
