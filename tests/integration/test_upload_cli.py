@@ -47,7 +47,8 @@ def write(path, data):
         f.write(data if isinstance(data, bytes) else data.encode())
 
 
-class UploadCase(harness.HubPairCase):
+class UploadBase(harness.HubPairCase):
+    """Helpers; the hub and its CDN are shared by a class."""
 
     # -- helpers -----------------------------------------------------------------
     def hf(self, *args, token=WRITE, code=0, env=None, **kw):
@@ -98,6 +99,9 @@ class UploadCase(harness.HubPairCase):
 
     def cwd(self, *parts):
         return os.path.join(self.sb.cwd, *parts)
+
+
+class UploadCase(UploadBase):
 
     # -- hf upload: one file -----------------------------------------------------
     def test_single_file_human_output_calls_and_message(self):
@@ -426,6 +430,35 @@ class UploadCase(harness.HubPairCase):
         self.assertEqual(self.files("alice/up-rm"), [".gitattributes", "keep.md"])
         r = self.hf("repos", "delete-files", "alice/up-rm", "nothing*", code=5)
         self.assertEqual(r.stderr.splitlines()[0], "Error: no file of the repository matches the patterns")
+
+
+OTHER = "hf_testOtherWriter000000000000000000dave"   # a write token of another user
+
+
+class OtherUserCase(UploadBase):
+    """dave, with a write token, outside alice's namespace."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.pair = harness.HubPair(config={"tokens": {OTHER: {
+            "user": "dave", "email": "dave@example.com", "orgs": [], "role": "write",
+            "displayName": "dave-write"}}})
+
+    def test_no_right_to_push_suggests_create_pr(self):
+        write(self.cwd("f.txt"), "alice's\n")
+        self.hf("upload", "alice/shared", "f.txt")
+        write(self.cwd("f.txt"), "dave's\n")
+        self.pair.reset()
+        r = self.hf("upload", "alice/shared", "f.txt", token=OTHER, code=4)
+        lines = r.stderr.splitlines()
+        self.assertEqual(len(lines), 2, r.stderr)
+        self.assertTrue(lines[0].startswith("Error: no right to push"), lines)
+        self.assertTrue(lines[1].startswith("Hint: ") and lines[1].endswith("(add --create-pr)"), lines)
+        self.assertEqual(self.commit_posts(), [])
+        # as the hint says: a pull request is allowed
+        r = self.hf("upload", "alice/shared", "f.txt", "--create-pr", "-q", token=OTHER)
+        self.assertEqual(self.raw("alice/shared", "f.txt", "refs/pr/1"), b"dave's\n")
+        self.assertEqual(self.raw("alice/shared", "f.txt"), b"alice's\n")
 
 
 if __name__ == "__main__":
