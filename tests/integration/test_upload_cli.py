@@ -286,6 +286,12 @@ class UploadCase(UploadBase):
                          "Error: --every (scheduled commits) is not supported by this client")
         self.assertEqual(self.api_calls(), [])
 
+    def test_global_help_lists_the_write_exit_codes(self):
+        r = self.hf("--help")
+        self.assertIn("10 locked, 11 offline, 12 conflict, 13 local file changed, 130 interrupted\n",
+                      r.stdout)
+        self.assertIn("\n  upload     Upload a file or a folder to the Hub in one commit\n", r.stdout)
+
     def test_round_trip_with_lfs(self):
         d = self.cwd("rt")
         blobs = {"model.safetensors": os.urandom(3 * 1024 * 1024 + 5), "config.json": b'{"a": 1}\n',
