@@ -19,7 +19,7 @@ typedef struct common {
 
 #define COMMON_OPTS(cm) \
 	{ "repo-type", 0, CLI_OPT_STRING, &(cm).repo_type, "TYPE", "model (default), dataset or space.", 0 }, \
-	{ "type", 0, CLI_OPT_STRING, &(cm).repo_type, "TYPE", "Same as --repo-type.", 0 }, \
+	{ "type", 0, CLI_OPT_STRING, &(cm).repo_type, "TYPE", "model (default), dataset or space. Same as --repo-type.", 0 }, \
 	{ "token", 0, CLI_OPT_STRING, &(cm).token, "TOKEN", "Token to use (beats HF_TOKEN and the login).", 0 }, \
 	{ "format", 0, CLI_OPT_STRING, &(cm).format, "FORMAT", "Output format: auto, human, json, agent or quiet.", 0 }, \
 	{ "json", 0, CLI_OPT_BOOL, &(cm).json, NULL, "Same as --format json.", 0 }, \

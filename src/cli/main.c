@@ -18,7 +18,7 @@ static const cli_entry commands[] = {
 	{ "download", cmd_download, "Download files or a whole repository into the cache" },
 	{ "env", cmd_env, "Print information about the environment" },
 	{ "repos", cmd_repos, "Manage repos on the Hub (create, delete, move, settings, branch, tag)" },
-	{ "repo", cmd_repo_alias, "Deprecated alias of 'hf repos'" },
+	{ "repo", cmd_repo_alias, NULL }, /* deprecated alias of repos: not listed */
 	{ "upload", cmd_upload, "Upload a file or a folder to the Hub in one commit" },
 	{ "upload-large-folder", cmd_upload_large_folder, "[Deprecated] Upload a large folder in many resumable commits" },
 	{ "version", cmd_version, "Print the version" },
@@ -50,7 +50,8 @@ static void print_usage(FILE *out, const cli_entry *table)
 	fprintf(out, "Usage: %s [--env-file PATH] <command> [<args>]\n\n", cli_g.argv0_name);
 	fprintf(out, "The Hugging Face Hub client (libhf %s).\n\nCommands:\n", hf_version());
 	for (e = table; e->name; e++)
-		fprintf(out, "  %-10s %s\n", e->name, e->summary);
+		if (e->summary)
+			fprintf(out, "  %-10s %s\n", e->name, e->summary);
 	fprintf(out, "\nGlobal options:\n"
 		     "  --env-file PATH  Load KEY=VALUE lines from PATH first (existing variables win)\n"
 		     "  -v, --version    Print the version and exit\n"

@@ -175,7 +175,7 @@ void hf__hub_describe(const hf__hub_subject *s, long status, const char *hub_cod
 			 s->endpoint);
 		if (repo)
 			say(f, HF_EFORBIDDEN, HF_REMEDY_WRITE_TOKEN, hint,
-			    "cannot write to %s '%s' (403): %s", s->repo_type, s->repo_id, said);
+			    "access to %s '%s' denied (403): %s", s->repo_type, s->repo_id, said);
 		else
 			say(f, HF_EFORBIDDEN, HF_REMEDY_WRITE_TOKEN, hint, "access denied (403): %s",
 			    said);

@@ -731,13 +731,22 @@ def h_branch(req):
             return t.json_response({})
         if name.startswith("refs/") or not re.fullmatch(r"[A-Za-z0-9_.\-/]+", name):
             return t.error_response(400, "Invalid reference for a branch")
-        if is_branch(repo, name):
-            return t.error_response(409, f"Reference refs/heads/{name} already exists")
         body = _json_body(req) or {}
-        start = body.get("startingPoint") or "main"
-        c = _find_commit(repo, start)
-        if c is None:
-            return t._revision_not_found(start)
+        empty = body.get("emptyBranch") is True
+        if is_branch(repo, name):
+            # "overwrite" resets an existing branch; without a start point or
+            # emptyBranch that is a no-op (the JS client's documented contract)
+            if body.get("overwrite") is not True:
+                return t.error_response(409, f"Reference refs/heads/{name} already exists")
+            if not empty and not body.get("startingPoint"):
+                return t.json_response({})
+        if empty:      # [open] a branch without history: here a root commit with no file
+            c = new_commit(repo, None, {}, "empty branch", None)
+        else:
+            start = body.get("startingPoint") or "main"
+            c = _find_commit(repo, start)
+            if c is None:
+                return t._revision_not_found(start)
         if name in tags(repo):
             shadow_branches(repo).add(name)
         repo.refs[name] = c.sha
@@ -888,22 +897,22 @@ def h_raw(req):
 
 def h_commits(req):
     """GET /api/{t}/{repo}/commits/{rev}: the history of rev, newest first (the
-    real Hub's list_repo_commits endpoint; one page: no Link pagination here)."""
+    real Hub's list_repo_commits endpoint): [{"id", "title", "message",
+    "authors", "date"}]. One page (no Link cursor); fixture commits made
+    without a parent end the list."""
     t = T()
     rtype = t.PLURAL_TO_TYPE[req.match.group("plural")]
     repo, err = t.find_repo(req, rtype, req.match.group("repo"), api=True)
     if err is not None:
         return err
-    gate = t._gate(req, repo)
-    if gate is not None:
-        return gate
     rev = urllib.parse.unquote(req.match.group("rev"))
     c = repo.resolve(rev)
     if c is None:
         return t._revision_not_found(rev)
     out = []
-    while c is not None:
-        out.append({"id": c.sha, "title": c.name, "message": getattr(c, "description", "") or "",
+    while c is not None and len(out) < 1000:
+        desc = getattr(c, "description", "") or ""
+        out.append({"id": c.sha, "title": c.name, "message": c.name + ("\n\n" + desc if desc else ""),
                     "authors": [], "date": "2026-01-01T00:00:00.000Z"})
         parent = getattr(c, "parent", None)
         c = repo.commits.get(parent) if parent else None

@@ -588,6 +588,32 @@ class UploadTest(unittest.TestCase):
         self.assertEqual((st, got), (200, data))
 
     # -- the official JS client ----------------------------------------------
+    def test_js_client_repo_and_branch_calls(self):
+        import subprocess
+        import test_interop_js
+        js = test_interop_js.js_client_dir()      # SkipTest without node/npm/network
+        r = subprocess.run(["node", os.path.join(js, "repos.mjs"), self.hub, WRITE, "alice/js-br"],
+                           capture_output=True, text=True, timeout=120)
+        self.assertEqual(r.returncode, 0, r.stderr[-3000:])
+        out = json.loads(r.stdout.strip().splitlines()[-1])
+        self.assertEqual(out["created"]["repoUrl"], f"{self.hub}/alice/js-br")
+        main = out["afterCreate"]["main"]
+        self.assertEqual(out["afterCreate"]["dev"], main)
+        empty = out["afterCreate"]["empty"]
+        self.assertNotEqual(empty, main)
+        self.assertEqual(out["again"], 409)
+        self.assertEqual(out["afterNoop"]["dev"], main)          # overwrite alone: no-op
+        self.assertEqual(out["afterOverwrite"]["dev"], empty)    # overwrite from "empty"
+        self.assertEqual(sorted(out["afterDelete"]), ["dev", "main"])
+        self.assertEqual((out["existsBefore"], out["existsAfter"]), (True, False))
+        posts = [(e["method"], e["path"]) for e in self.pair.hub.requests(r"/branch/")]
+        self.assertEqual(posts, [("POST", "/api/models/alice/js-br/branch/dev"),
+                                 ("POST", "/api/models/alice/js-br/branch/empty"),
+                                 ("POST", "/api/models/alice/js-br/branch/dev"),
+                                 ("POST", "/api/models/alice/js-br/branch/dev"),
+                                 ("POST", "/api/models/alice/js-br/branch/dev"),
+                                 ("DELETE", "/api/models/alice/js-br/branch/empty")])
+
     def test_js_client_upload_file_and_commit(self):
         import subprocess
         import test_interop_js

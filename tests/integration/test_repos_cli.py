@@ -120,6 +120,10 @@ class ReposCli(harness.HubPairCase):
         self.assertEqual(r.returncode, 3)
         self.assertTrue(r.stderr.startswith("Error: not logged in"), r.stderr)
         self.assertIn("hf auth login", r.stderr)
+        r = self.hf("repos", "create", "alice/bt", token="hf_notAValidToken00000000000000000000")
+        self.assertEqual(r.returncode, 3)
+        self.assertIn("invalid token (from HF_TOKEN)", r.stderr.splitlines()[0])
+        self.pair.hub.clear_log()
         for bad in ("alice/bad--name", "alice/x.git", "a/b/c", "alice/-lead", "alice/sp ace"):
             r = self.hf("repos", "create", bad)
             self.assertEqual(r.returncode, 2, bad)
@@ -318,6 +322,65 @@ class ReposCli(harness.HubPairCase):
                                    f"v1.0\t{self.pair.commit('acme/tiny', 'v1.0')}\trefs/tags/v1.0\n")
         e = self.pair.hub.requests("/refs$")
         self.assertEqual([x["auth"] for x in e], [None])
+
+    # -- the library through examples/release_tag.c --------------------------------
+    def test_library_exist_ok_and_missing_ok(self):
+        """exist_ok on create, branch and tag, missing_ok on tag delete, refs with PRs,
+        and a read token: forgiven where the official client forgives it (create and
+        branch that exist), refused at the first real write."""
+        exe = os.path.join(os.path.dirname(harness.hf_bin()), "examples", "release_tag")
+        if not os.access(exe, os.X_OK):
+            self.skipTest("examples not built (HF_BUILD_EXAMPLES=OFF)")
+
+        def run(*args, token=WRITE):
+            import subprocess
+            p = subprocess.run([exe, *args], env=self.sb.env({"HF_TOKEN": token}),
+                               capture_output=True, text=True, timeout=60)
+            self.assertNotIn(token, p.stdout + p.stderr)
+            return p
+
+        p = run("alice/rel", "v1.0", "v1.0-rc1")
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        head = self.refs("alice/rel")["branches"][0]["targetCommit"]
+        expected = (f"repo: {self.pair.url}/alice/rel\nbranch: release\ntag: v1.0 on release\n"
+                    f"removed: v1.0-rc1 (already gone)\nbranch main {head}\n"
+                    f"branch release {head}\ntag v1.0 {head}\n")
+        self.assertEqual(p.stdout, expected)
+        # again: everything exists, nothing fails, the same refs
+        self.pair.hub.clear_log()
+        p = run("alice/rel", "v1.0", "v1.0-rc1")
+        self.assertEqual((p.returncode, p.stdout), (0, expected))
+        self.assertEqual(self.sent(), [
+            ("POST", "/api/repos/create"), ("POST", "/api/models/alice/rel/branch/release"),
+            ("POST", "/api/models/alice/rel/tag/release"), ("GET", "/api/models/alice/rel/refs"),
+            ("DELETE", "/api/models/alice/rel/tag/v1.0-rc1"),
+            ("GET", "/api/models/alice/rel/refs?include_prs=1")])
+        # an old tag that is there goes
+        self.assertEqual(self.hf("repos", "tag", "create", "alice/rel", "v0.9").returncode, 0)
+        p = run("alice/rel", "v1.0", "v0.9")
+        self.assertEqual(p.returncode, 0, p.stdout)
+        self.assertIn("removed: v0.9\n", p.stdout)
+        self.assertEqual([t["name"] for t in self.refs("alice/rel")["tags"]], ["v1.0"])
+        # a read token: create and branch are forgiven (they exist), the tag is refused
+        self.pair.hub.clear_log()
+        p = run("alice/rel", "v2.0", token=READ)
+        self.assertEqual(p.returncode, 1)
+        lines = p.stdout.splitlines()
+        self.assertEqual(lines[:2], [f"repo: {self.pair.url}/alice/rel", "branch: release"])
+        self.assertEqual(lines[2], "error: tag the release: access to model 'alice/rel' denied (403): "
+                                   "you must use a write token to upload to a repository (HF_EFORBIDDEN)")
+        self.assertEqual(lines[3], "hint: this needs a token with write access to the namespace (a "
+                                   "read token cannot do it): create one at "
+                                   f"{self.pair.url}/settings/tokens")
+        self.assertEqual(self.sent(), [
+            ("POST", "/api/repos/create"), ("GET", "/api/models/alice/rel"),
+            ("POST", "/api/models/alice/rel/branch/release"), ("GET", "/api/models/alice/rel/refs"),
+            ("POST", "/api/models/alice/rel/tag/release")])
+        # a read token where nothing exists: the create itself is refused
+        p = run("alice/other", "v1", token=READ)
+        self.assertEqual(p.returncode, 1)
+        self.assertTrue(p.stdout.startswith("error: create the repository: "), p.stdout)
+        self.assertIn("(HF_EFORBIDDEN)", p.stdout)
 
     # -- the group ---------------------------------------------------------------
     def test_repo_alias_warns(self):

@@ -215,6 +215,102 @@ static void test_request_id_order(void **state)
 	assert_null(hf__request_id(&rs));
 }
 
+/* The write half (upload-protocol.md §8): read-only token, no right to push, conflicts. */
+static void test_read_only_token_on_a_write(void **state)
+{
+	hf__hub_subject s = repo_subject(NULL, 1, HF_TOKEN_SOURCE_FILE);
+	hf__failure f;
+
+	(void)state;
+	s.write = 1;
+	f = describe(&s, 403, NULL, "you must use a write token to upload to a repository", NULL);
+	assert_int_equal(f.code, HF_EFORBIDDEN);
+	assert_int_equal(f.remedy, HF_REMEDY_WRITE_TOKEN);
+	assert_string_equal(f.message, "access to model 'acme/tiny' denied (403): you must use a "
+				       "write token to upload to a repository");
+	assert_string_equal(f.hint, "the token is read-only: create one with write access at "
+				    EP "/settings/tokens");
+	/* The same words in the JSON body only. */
+	f = describe(&s, 403, NULL, NULL,
+		     "{\"error\": \"you must use a write token to upload to a repository\"}");
+	assert_int_equal(f.remedy, HF_REMEDY_WRITE_TOKEN);
+	/* Without a repository. */
+	s = plain_subject(1, HF_TOKEN_SOURCE_FILE);
+	f = describe(&s, 403, NULL, "you must use a write token to upload to a repository", NULL);
+	assert_int_equal(f.code, HF_EFORBIDDEN);
+	assert_int_equal(f.remedy, HF_REMEDY_WRITE_TOKEN);
+	/* Any other 403 keeps no remedy. */
+	s = repo_subject(NULL, 1, HF_TOKEN_SOURCE_FILE);
+	f = describe(&s, 403, NULL, "Authorization error.", NULL);
+	assert_int_equal(f.code, HF_EFORBIDDEN);
+	assert_int_equal(f.remedy, HF_REMEDY_NONE);
+}
+
+static void test_no_right_to_push_suggests_a_pr(void **state)
+{
+	hf__hub_subject s = repo_subject(NULL, 1, HF_TOKEN_SOURCE_FILE);
+	hf__failure f;
+
+	(void)state;
+	s.write = 1;
+	f = describe(&s, 403, NULL,
+		     "Forbidden: pass `create_pr=1` as a query parameter to create a Pull Request", NULL);
+	assert_int_equal(f.code, HF_EFORBIDDEN);
+	assert_int_equal(f.remedy, HF_REMEDY_CREATE_PR);
+	assert_string_equal(f.message, "no right to push to model 'acme/tiny' (403): Forbidden: pass "
+				       "`create_pr=1` as a query parameter to create a Pull Request");
+}
+
+static void test_missing_repo_on_a_write(void **state)
+{
+	hf__hub_subject s = repo_subject(NULL, 1, HF_TOKEN_SOURCE_FILE);
+	hf__failure f;
+
+	(void)state;
+	s.write = 1;
+	f = describe(&s, 404, "RepoNotFound", "Repository not found", NULL);
+	assert_int_equal(f.code, HF_ENOTFOUND);
+	assert_int_equal(f.remedy, HF_REMEDY_CREATE_REPO);
+	assert_string_equal(f.message, "repository 'acme/tiny' not found (model)");
+	/* A missing revision stays a missing revision. */
+	f = describe(&s, 404, "RevisionNotFound", "Invalid rev id: dev", NULL);
+	assert_int_equal(f.remedy, HF_REMEDY_NONE);
+	assert_string_equal(f.message, "revision 'main' not found in model 'acme/tiny'");
+	/* A read keeps its own remedies. */
+	s.write = 0;
+	f = describe(&s, 404, "RepoNotFound", "Repository not found", NULL);
+	assert_int_equal(f.remedy, HF_REMEDY_NONE);
+}
+
+static void test_conflicts_and_commit_quota(void **state)
+{
+	hf__hub_subject s = repo_subject(NULL, 1, HF_TOKEN_SOURCE_FILE);
+	hf__failure f;
+
+	(void)state;
+	s.create = 1;
+	f = describe(&s, 409, NULL, "Reference refs/heads/dev already exists", NULL);
+	assert_int_equal(f.code, HF_EEXISTS);
+	assert_string_equal(f.message, "already exists (409): Reference refs/heads/dev already exists");
+	/* A 409 about no creation is no "exists". */
+	s.create = 0;
+	f = describe(&s, 409, NULL, "conflict", NULL);
+	assert_int_equal(f.code, HF_EPROTOCOL);
+	f = describe(&s, 412, NULL,
+		     "The branch was updated since you opened this page. Please refresh and try again.",
+		     NULL);
+	assert_int_equal(f.code, HF_ECONFLICT);
+	f = describe(&s, 429, NULL,
+		     "You have exceeded our hourly quotas for action: commit. We invite you to retry later.",
+		     NULL);
+	assert_int_equal(f.code, HF_ERATELIMIT);
+	assert_int_equal(f.remedy, HF_REMEDY_RETRY_LATER);
+	assert_string_equal(f.message, "rate limited by the Hub (429): You have exceeded our hourly "
+				       "quotas for action: commit. We invite you to retry later.");
+	assert_string_equal(f.hint, "the Hub limits commits per hour: retry later, or put more files "
+				    "in each commit");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -226,6 +322,10 @@ int main(void)
 		cmocka_unit_test(test_other_statuses),
 		cmocka_unit_test(test_server_words_are_one_line),
 		cmocka_unit_test(test_request_id_order),
+		cmocka_unit_test(test_read_only_token_on_a_write),
+		cmocka_unit_test(test_no_right_to_push_suggests_a_pr),
+		cmocka_unit_test(test_missing_repo_on_a_write),
+		cmocka_unit_test(test_conflicts_and_commit_quota),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "commit_answer.h"
+#include "commit_body.h"
 #include "commit_payload.h"
 #include "engine.h"
 #include "fsutil.h"
@@ -437,6 +438,12 @@ static int resolve_copy(hf__up *u, hf__up_item *it, copy_src **srcs, size_t *nsr
 				     "cannot copy '%s': not found in %s '%s' at revision '%s'",
 				     it->src_path, u->type_name, u->repo_id, rev);
 	it->size = f->size;
+	/* A copy onto the same content is a no-op (§1 step 8), as the official client. */
+	if (strcmp(cs->rev, u->revision) == 0) {
+		const hf__tree_file *dst = hf__tree_find(&cs->tree, it->path);
+
+		it->noop = dst && strcmp(hf__tree_file_etag(dst), hf__tree_file_etag(f)) == 0;
+	}
 	if (f->lfs_sha256[0]) {
 		it->lfs = 1;
 		memcpy(it->sha256, f->lfs_sha256, sizeof(it->sha256));
@@ -482,12 +489,28 @@ static int fetch_copy_bytes(hf__up *u, hf__up_item *it, hf__response *rs)
 
 /* ---- the commit ---- */
 
-static int put_items(hf__up *u, hf__buf *body, size_t *added, size_t *deleted)
+/* A regular file for the commit body: opened again, and only if it is the file hashed. */
+static int body_open(void *item)
 {
+	hf__up_item *it = item;
+	hf__failure f;
+
+	return hf__up_open(it, &f) == HF_OK ? it->fd : -1;
+}
+
+static void body_close(void *item)
+{
+	hf__up_close(item);
+}
+
+/* The commit body: text lines, and regular files read while sent (commit_body.h). */
+static int put_items(hf__up *u, hf__commit_body *body, size_t *added, size_t *deleted)
+{
+	hf__buf *t = &body->text;
 	size_t i;
 	int rc = HF_OK;
 
-	if (hf__commit_put_header(body, u->message, u->o.commit_description, u->o.parent_commit))
+	if (hf__commit_put_header(t, u->message, u->o.commit_description, u->o.parent_commit))
 		return hf__error_set(u->c, HF_EINVAL, NULL,
 				     "invalid commit message, description or parent commit "
 				     "(text must be UTF-8; a parent commit is 7 to 40 hex)");
@@ -500,53 +523,45 @@ static int put_items(hf__up *u, hf__buf *body, size_t *added, size_t *deleted)
 		switch (it->kind) {
 		case HF_COMMIT_ADD_FILE:
 		case HF_COMMIT_ADD_BUFFER:
-			if (it->lfs) {
-				bad = hf__commit_put_lfs_file(body, it->path, it->sha256, it->size);
-			} else if (it->kind == HF_COMMIT_ADD_BUFFER) {
-				bad = hf__commit_put_file(body, it->path, it->data, it->len);
-			} else {
-				uint64_t got = 0;
-
-				if (lseek(it->fd, 0, SEEK_SET) != 0 ||
-				    hf__commit_put_file_fd(body, it->path, it->fd, &got)) {
-					bad = 1;
-				} else if (got != it->size) {
-					return hf__error_set(u->c, HF_ECHANGED,
-							     "upload again once nothing writes to the file",
-							     "'%s' changed during the upload: nothing was committed",
-							     it->local);
-				}
-			}
+			if (it->lfs)
+				bad = hf__commit_put_lfs_file(t, it->path, it->sha256, it->size);
+			else if (it->kind == HF_COMMIT_ADD_BUFFER)
+				bad = hf__commit_body_file(body, it->path, it->path, -1, it->data, NULL,
+							   it->len);
+			else
+				bad = hf__commit_body_file(body, it->path, it->local, -1, NULL, it, it->size);
 			(*added)++;
 			break;
 		case HF_COMMIT_COPY_FILE:
 			if (it->lfs) {
-				bad = hf__commit_put_lfs_file(body, it->path, it->sha256, it->size);
+				bad = hf__commit_put_lfs_file(t, it->path, it->sha256, it->size);
 			} else {
 				hf__response rs = HF__RESPONSE_INIT;
 
 				rc = fetch_copy_bytes(u, it, &rs);
 				if (!rc)
-					bad = hf__commit_put_file(body, it->path, rs.body.data, rs.body.len);
+					bad = hf__commit_put_file(t, it->path, rs.body.data, rs.body.len);
 				hf__response_dispose(&rs);
 			}
 			(*added)++;
 			break;
 		case HF_COMMIT_DELETE_FILE:
-			bad = hf__commit_put_deleted_file(body, it->path);
+			bad = hf__commit_put_deleted_file(t, it->path);
 			(*deleted)++;
 			break;
 		case HF_COMMIT_DELETE_FOLDER:
-			bad = hf__commit_put_deleted_folder(body, it->path);
+			bad = hf__commit_put_deleted_folder(t, it->path);
 			(*deleted)++;
 			break;
 		default:
 			bad = 1;
 		}
 		if (bad && !rc)
-			rc = hf__error_set(u->c, errno == ENOMEM ? HF_ENOMEM : HF_EIO, NULL,
-					   "cannot make the commit line of '%s'", it->path);
+			rc = hf__error_set(u->c, HF_ENOMEM, NULL, "cannot make the commit line of '%s'",
+					   it->path);
 	}
+	if (!rc && hf__commit_body_text(body))
+		rc = hf__error_set(u->c, HF_ENOMEM, NULL, "out of memory");
 	return rc;
 }
 
@@ -584,12 +599,13 @@ static int lost_answer(hf__up *u, const char *old_head, hf__commit_answer *a)
 	return HF_OK;
 }
 
-static int send_commit(hf__up *u, const hf__buf *body, const char *old_head, hf__commit_answer *a)
+static int send_commit(hf__up *u, hf__commit_body *body, const char *old_head, hf__commit_answer *a)
 {
 	hf__request rq;
 	hf__response rs = HF__RESPONSE_INIT;
 	hf__header h = { "Content-Type", "application/x-ndjson" };
-	hf__retry judge;
+	hf__retry judge, policy;
+	hf__conn *conn;
 	hf__buf s = HF__BUF_INIT;
 	char *url = NULL;
 	const char *perr = NULL;
@@ -608,18 +624,50 @@ static int send_commit(hf__up *u, const hf__buf *body, const char *old_head, hf_
 	rq.scope = hf__hub_scope(u->c, u->token);
 	rq.headers = &h;
 	rq.nheaders = 1;
-	rq.body.kind = HF__BODY_MEMORY;
-	rq.body.data = body->data;
-	rq.body.len = (int64_t)body->len;
+	rq.body.kind = HF__BODY_CALLBACK;
+	rq.body.len = (int64_t)body->length;
+	rq.body.read = hf__commit_body_read;
+	rq.body.rewind = hf__commit_body_rewind;
+	rq.body.payload = body;
 	rq.connect_timeout_s = u->c->cfg.etag_timeout;
 	/* The Hub checks every LFS object before it answers: allow it time. */
 	rq.stall_timeout_s = u->c->cfg.download_timeout > 300 ? u->c->cfg.download_timeout : 300;
 	rq.cancel = &u->cancel;
-	rc = hf__client_send(u->c, &rq, &rs, HF__RETRY_CREATE);
+	/*
+	 * A connection of its own: libcurl sends a request again by itself when
+	 * a reused keep-alive connection dies before any answer, which for the
+	 * commit would be a second commit. A fresh connection is never reused.
+	 */
+	conn = hf__conn_new(u->c->transport);
+	if (!conn) {
+		rc = hf__error_set(u->c, HF_ENOMEM, NULL, "cannot initialise libcurl");
+		goto done;
+	}
+	hf__retry_init(&policy, HF__RETRY_CREATE);
+	policy.cancel = &u->cancel;
+	rc = hf__retry_send(conn, &rq, &rs, &policy);
+	hf__conn_free(conn);
+	/* The body stopped: a file changed (nothing was committed: the body was cut). */
+	if (body->changed || body->failed) {
+		rc = body->changed ?
+			hf__error_set(u->c, HF_ECHANGED, "upload again once nothing writes to the file",
+				      "'%s' changed during the upload: nothing was committed",
+				      body->changed_name ? body->changed_name : "a file") :
+			hf__error_set(u->c, HF_EIO, NULL,
+				      "cannot read a file for the commit: nothing was committed");
+		goto done;
+	}
+	if (rc && rc != HF_ECANCELLED)
+		hf__error_set(u->c, rc, "check the network, then look at the branch before retrying",
+			      "%s", rs.errmsg);
 	hf__retry_init(&judge, HF__RETRY_CREATE);
 	if (rc != HF_ECANCELLED && hf__retry_judge(&judge, rc, &rs) == HF__RETRY_UNKNOWN) {
 		rc = lost_answer(u, old_head, a);
 		goto done;
+	}
+	if (rc == HF_ECANCELLED) {
+		atomic_store(&u->cancel, 1);
+		rc = hf__up_check_cancel(u);
 	}
 	if (rc)
 		goto done;
@@ -674,7 +722,7 @@ static int fill_info(hf__up *u, hf_commit_info **info_out, hf__commit_answer *a,
 int hf__up_run(hf__up *u, hf_commit_info **info_out)
 {
 	hf__commit_answer a;
-	hf__buf body = HF__BUF_INIT;
+	hf__commit_body body;
 	copy_src *srcs = NULL;
 	size_t i, nsrc = 0, added = 0, deleted = 0, changes = 0;
 	char old_head[41] = "";
@@ -682,17 +730,18 @@ int hf__up_run(hf__up *u, hf_commit_info **info_out)
 
 	memset(&a, 0, sizeof(a));
 	a.pr_num = -1;
+	hf__commit_body_init(&body);
+	body.open = body_open;
+	body.close = body_close;
 	rc = drop_superseded(u);
 	if (!rc)
 		rc = check_readme(u);
 	if (!rc)
-		rc = hf__up_hash_all(u);
-	if (!rc)
-		rc = hf__up_check_cancel(u);
+		rc = hf__up_prepare(u);
 	if (!rc)
 		rc = hf__up_preupload(u);
 	if (!rc)
-		rc = hf__up_send_lfs(u);
+		rc = hf__up_hash_and_send(u);
 	for (i = 0; i < u->n && !rc; i++)
 		if (!u->items[i].skip && u->items[i].kind == HF_COMMIT_COPY_FILE)
 			rc = resolve_copy(u, &u->items[i], &srcs, &nsrc);
@@ -724,7 +773,6 @@ int hf__up_run(hf__up *u, hf_commit_info **info_out)
 			     hf__error_set(u->c, HF_ENOMEM, NULL, "out of memory");
 		goto done;
 	}
-	body.max = (size_t)-1 / 2;
 	rc = put_items(u, &body, &added, &deleted);
 	if (!rc)
 		rc = hf__up_check_unchanged(u);
@@ -742,7 +790,7 @@ done:
 		hf__tree_dispose(&srcs[i].tree);
 	}
 	free(srcs);
-	hf__buf_dispose(&body);
+	hf__commit_body_dispose(&body);
 	hf__commit_answer_free(&a);
 	return rc;
 }

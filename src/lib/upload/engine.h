@@ -42,7 +42,7 @@ typedef struct hf__up_item {
 	int skip;                 /* a later add of the same path wins / a delete of an added path */
 
 	/* Hashing (hashing.c) */
-	int fd;                   /* ADD_FILE: open from hashing to the end, else -1 */
+	int fd;                   /* ADD_FILE: open while read (hf__up_open), else -1 */
 	int tmp_fd;               /* ADD_BUFFER sent as LFS: fd is a temporary copy */
 	uint64_t size;
 	int64_t mtime_ns;
@@ -56,6 +56,7 @@ typedef struct hf__up_item {
 	/* Preupload and batch (send.c) */
 	int lfs;                  /* uploadMode lfs */
 	int ignored;              /* shouldIgnore */
+	char remote_oid[65];      /* the oid preupload gave for the path, "" when none */
 	int noop;                 /* already at that path with this content */
 	int stored;               /* LFS: the storage has it (no upload action, or sent) */
 	hf__lfs_action act;
@@ -110,18 +111,46 @@ int hf__up_file_done(hf__up *u, const char *file);
 /* HF_ECANCELLED on the client's record when cancelled, else HF_OK. */
 int hf__up_check_cancel(hf__up *u);
 
-/* hashing.c: hash every add (hash cache for folder files unless off). */
-int hf__up_hash_all(hf__up *u);
-/* The git sha1 of an item hashed without one (a regular file >= 10 MiB). */
-int hf__up_hash_sha1(hf__up *u, hf__up_item *it);
+/*
+ * hashing.c: open, fstat and sample every add, hashes from the hash cache
+ * (folder files unless no_hash_cache). Calling thread; errors on the record.
+ */
+int hf__up_prepare(hf__up *u);
+/*
+ * Hash one add (after preupload: sha256, plus the git sha1 when it goes
+ * regular) unless the cache gave what is needed, then set it->noop. Any
+ * thread; buf is the thread's read buffer. 0, or an hf_code with *f set
+ * (HF_ECANCELLED when cancelled).
+ */
+int hf__up_hash_item(hf__up *u, hf__up_item *it, unsigned char *buf, size_t bufsize,
+		     hf__failure *f);
 /* Write the hash cache of a folder upload (errors ignored). */
 void hf__up_save_hash_cache(hf__up *u);
 /* Has a file changed since it was hashed? HF_ECHANGED on the record. */
 int hf__up_check_unchanged(hf__up *u);
 
-/* send.c */
+/*
+ * hashing.c: open an ADD_FILE again (no-op when open) and check it is the
+ * file hashed: same inode, size and mtime. A file stays open only while it
+ * is read (a folder may have more files than a process may open). HF_OK;
+ * HF_ECHANGED or HF_EIO with *f set. Any thread (touches only it).
+ */
+int hf__up_open(hf__up_item *it, hf__failure *f);
+void hf__up_close(hf__up_item *it);
+
+/* send.c: preupload (modes, ignores, remote oids: no hashes needed). */
 int hf__up_preupload(hf__up *u);
-int hf__up_send_lfs(hf__up *u);
+/* send.c: the LFS batch URL (heap), one batch call for items idx[0..k)
+ * (distinct oids; calling thread), a buffer's temporary descriptor, and
+ * the transfer of one object (any thread, its own connection). */
+char *hf__up_batch_url(hf__up *u);
+int hf__up_batch(hf__up *u, const char *url, const size_t *idx, size_t k);
+int hf__up_buffer_fd(hf__up *u, hf__up_item *it);
+int hf__up_send_one(hf__up *u, hf__conn *conn, hf__up_item *it, hf__failure *f);
+
+/* pipeline.c: hash every add while the LFS objects already hashed are
+ * asked about (batch) and sent (transfers). */
+int hf__up_hash_and_send(hf__up *u);
 
 /*
  * commit.c: start a job: check the client, options, repo id and revision,

@@ -1,13 +1,17 @@
 /*
- * Every file of an upload hashed once (engine.h): sha256, and the git blob
- * sha1 of files under 10 MiB, in one read, on up to max_workers threads
- * (pool.h). Each file stays open from here to the commit: its descriptor
- * is what the transfers and the commit body read, and a second fstat
- * before the commit tells whether it changed (HF_ECHANGED).
- *
- * Folder files first look in the hash cache (hash_cache.h): a record with
- * the same path, size, mtime and inode gives both hashes, and only the
- * 512-byte sample is read.
+ * The local side of every file of an upload (engine.h):
+ * - hf__up_prepare (calling thread): open each file once, fstat it (size,
+ *   mtime, inode: the key of the hash cache and of the change check), read
+ *   its 512-byte sample for the preupload call, and take its hashes from
+ *   the hash cache (hash_cache.h) when a record has the same key;
+ * - hf__up_hash_item (a worker of pipeline.c): read the file once for its
+ *   sha256, and its git blob sha1 when it goes as a regular file, then
+ *   decide whether adding it is a no-op.
+ * A file is open only while it is read (a folder may hold more files than
+ * a process may open at once); each later open (hf__up_open: hashing, the
+ * transfer, the commit body) checks that inode, size and mtime are those
+ * of the first fstat, and a last stat before the commit does too: a file
+ * that changed is never committed (HF_ECHANGED).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -21,22 +25,6 @@
 #include "engine.h"
 #include "hash.h"
 #include "hash_cache.h"
-#include "pool.h"
-
-#define HASH_CHUNK ((size_t)1 << 20)
-
-typedef struct hash_run {
-	hf__up *u;
-	size_t *idx;              /* items to hash */
-	hf__hash_cache cache;
-	int use_cache;
-	hf__failure fail;         /* the first failure, copied by failed() */
-} hash_run;
-
-typedef struct hash_thread {
-	unsigned char *buf;
-	hf__failure f;
-} hash_thread;
 
 static void fail_set(hf__failure *f, int code, const char *hint, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -58,64 +46,6 @@ static int64_t mtime_ns(const struct stat *st)
 	return (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
 }
 
-static int hash_thread_init(void *payload, void **ctx)
-{
-	hash_thread *t = calloc(1, sizeof(*t));
-
-	(void)payload;
-	if (!t || !(t->buf = malloc(HASH_CHUNK))) {
-		free(t);
-		return HF_ENOMEM;
-	}
-	*ctx = t;
-	return 0;
-}
-
-static void hash_thread_free(void *payload, void *ctx)
-{
-	hash_thread *t = ctx;
-
-	(void)payload;
-	free(t->buf);
-	free(t);
-}
-
-static void hash_failed(void *payload, void *ctx, size_t index, int rc)
-{
-	hash_run *r = payload;
-	hash_thread *t = ctx;
-
-	(void)index;
-	if (t && t->f.code)
-		r->fail = t->f;
-	else
-		fail_set(&r->fail, rc, NULL, "%s", rc == HF_ENOMEM ? "out of memory" : "hashing failed");
-}
-
-static int hash_buffer(hf__up_item *it)
-{
-	hf__hash h256, h1;
-	char sha1[65];
-
-	it->size = it->len;
-	it->sample_len = it->len < HF__PREUPLOAD_SAMPLE ? it->len : HF__PREUPLOAD_SAMPLE;
-	if (it->sample_len)
-		memcpy(it->sample, it->data, it->sample_len);
-	if (hf__hash_init(&h256, HF__HASH_SHA256, it->size))
-		return HF_ENOMEM;
-	hf__hash_update(&h256, it->data, it->len);
-	if (hf__hash_final_hex(&h256, it->sha256))
-		return HF_ENOMEM;
-	if (hf__hash_init(&h1, HF__HASH_GIT_SHA1, it->size))
-		return HF_ENOMEM;
-	hf__hash_update(&h1, it->data, it->len);
-	if (hf__hash_final_hex(&h1, sha1))
-		return HF_ENOMEM;
-	memcpy(it->sha1, sha1, 41);
-	return 0;
-}
-
-/* Read the sample (the cache gave the hashes). */
 static int read_sample(hf__up_item *it)
 {
 	size_t want = it->size < HF__PREUPLOAD_SAMPLE ? (size_t)it->size : HF__PREUPLOAD_SAMPLE;
@@ -134,45 +64,142 @@ static int read_sample(hf__up_item *it)
 	return 0;
 }
 
-static int hash_file(hash_run *r, hash_thread *t, hf__up_item *it)
+static int prepare_file(hf__up *u, hf__up_item *it, hf__hash_cache *cache)
 {
-	hf__up *u = r->u;
-	hf__hash h256, h1;
-	char sha1[65];
-	int with_sha1, e;
-	uint64_t off = 0;
 	struct stat st;
 	const hf__hash_entry *ce;
+	int e;
 
 	it->fd = open(it->local, O_RDONLY | O_CLOEXEC);
 	if (it->fd < 0 || fstat(it->fd, &st) != 0) {
 		e = errno;
-		fail_set(&t->f, e == ENOENT || e == ENOTDIR ? HF_EINVAL : HF_EIO, "check the path",
-			 "cannot read '%s': %s", it->local, strerror(e));
-		return t->f.code;
+		return hf__error_set(u->c, e == ENOENT || e == ENOTDIR ? HF_EINVAL : HF_EIO,
+				     "check the path", "cannot read '%s': %s", it->local, strerror(e));
 	}
-	if (!S_ISREG(st.st_mode)) {
-		fail_set(&t->f, HF_EINVAL, "only regular files can be uploaded",
-			 "'%s' is not a regular file", it->local);
-		return HF_EINVAL;
-	}
+	if (!S_ISREG(st.st_mode))
+		return hf__error_set(u->c, HF_EINVAL, "only regular files can be uploaded",
+				     "'%s' is not a regular file", it->local);
 	it->size = (uint64_t)st.st_size;
 	it->mtime_ns = mtime_ns(&st);
 	it->ino = (uint64_t)st.st_ino;
-	ce = r->use_cache && it->cache_key ?
-		     hf__hash_cache_find(&r->cache, it->cache_key, it->size, it->mtime_ns, it->ino) :
-		     NULL;
+	if ((e = read_sample(it)) != 0)
+		return hf__error_set(u->c, e == -EIO ? HF_ECHANGED : HF_EIO, NULL,
+				     "cannot read '%s': %s", it->local,
+				     e == -EIO ? "it got shorter" : strerror(-e));
+	ce = cache && it->cache_key ?
+		     hf__hash_cache_find(cache, it->cache_key, it->size, it->mtime_ns, it->ino) : NULL;
 	if (ce) {
 		memcpy(it->sha256, ce->sha256, sizeof(it->sha256));
 		memcpy(it->sha1, ce->sha1, sizeof(it->sha1));
 		it->cached = 1;
-		if ((e = read_sample(it)) != 0) {
-			fail_set(&t->f, HF_EIO, NULL, "cannot read '%s': %s", it->local, strerror(-e));
-			return HF_EIO;
-		}
-		return 0;
 	}
-	with_sha1 = it->size < HF__UP_SHA1_MAX;
+	hf__up_close(it);
+	return HF_OK;
+}
+
+static int same_file(const hf__up_item *it, const struct stat *st)
+{
+	return (uint64_t)st->st_ino == it->ino && (uint64_t)st->st_size == it->size &&
+	       mtime_ns(st) == it->mtime_ns;
+}
+
+int hf__up_open(hf__up_item *it, hf__failure *f)
+{
+	struct stat st;
+	int fd;
+
+	if (it->fd >= 0 || it->kind != HF_COMMIT_ADD_FILE)
+		return HF_OK;
+	fd = open(it->local, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) != 0 || !same_file(it, &st)) {
+		int e = errno;
+
+		if (fd >= 0 || e == ENOENT) {
+			fail_set(f, HF_ECHANGED, "upload again once nothing writes to the file",
+				 "'%s' changed during the upload: nothing was committed", it->local);
+		} else {
+			fail_set(f, HF_EIO, NULL, "cannot read '%s': %s", it->local, strerror(e));
+		}
+		if (fd >= 0)
+			close(fd);
+		return f->code;
+	}
+	it->fd = fd;
+	return HF_OK;
+}
+
+void hf__up_close(hf__up_item *it)
+{
+	if (it->fd >= 0 && !it->tmp_fd) {
+		close(it->fd);
+		it->fd = -1;
+	}
+}
+
+int hf__up_prepare(hf__up *u)
+{
+	hf__hash_cache cache = HF__HASH_CACHE_INIT;
+	int use_cache = 0, rc = HF_OK;
+	size_t i;
+
+	if (u->folder && !u->o.no_hash_cache && hf__hash_cache_load(&cache, u->folder) == 0)
+		use_cache = 1;
+	hf__up_report(u, HF_UPLOAD_HASHING, NULL, 1);
+	for (i = 0; i < u->n && !rc; i++) {
+		hf__up_item *it = &u->items[i];
+
+		if (it->skip)
+			continue;
+		if (it->kind == HF_COMMIT_ADD_BUFFER) {
+			it->size = it->len;
+			it->sample_len = it->len < HF__PREUPLOAD_SAMPLE ? it->len : HF__PREUPLOAD_SAMPLE;
+			if (it->sample_len)
+				memcpy(it->sample, it->data, it->sample_len);
+		} else if (it->kind == HF_COMMIT_ADD_FILE) {
+			rc = prepare_file(u, it, use_cache ? &cache : NULL);
+		} else {
+			continue;
+		}
+		u->p.files_total++;
+		if (!it->cached)
+			u->p.bytes_to_hash += it->size;
+		if (!rc)
+			rc = hf__up_check_cancel(u);
+	}
+	hf__hash_cache_dispose(&cache);
+	return rc;
+}
+
+/* The sha256 (and the git sha1 when regular) of a buffer. */
+static int hash_buffer(hf__up_item *it)
+{
+	hf__hash h;
+	char out[65];
+
+	if (hf__hash_init(&h, HF__HASH_SHA256, it->size))
+		return HF_ENOMEM;
+	hf__hash_update(&h, it->data, it->len);
+	if (hf__hash_final_hex(&h, it->sha256))
+		return HF_ENOMEM;
+	if (it->lfs)
+		return 0;
+	if (hf__hash_init(&h, HF__HASH_GIT_SHA1, it->size))
+		return HF_ENOMEM;
+	hf__hash_update(&h, it->data, it->len);
+	if (hf__hash_final_hex(&h, out))
+		return HF_ENOMEM;
+	memcpy(it->sha1, out, 41);
+	return 0;
+}
+
+static int hash_file(hf__up *u, hf__up_item *it, unsigned char *buf, size_t bufsize,
+		     hf__failure *f)
+{
+	hf__hash h256, h1;
+	char sha1[65];
+	int with_sha1 = !it->lfs, failed = 0;
+	uint64_t off = 0;
+
 	if (hf__hash_init(&h256, HF__HASH_SHA256, it->size))
 		return HF_ENOMEM;
 	if (with_sha1 && hf__hash_init(&h1, HF__HASH_GIT_SHA1, it->size)) {
@@ -180,144 +207,79 @@ static int hash_file(hash_run *r, hash_thread *t, hf__up_item *it)
 		return HF_ENOMEM;
 	}
 	while (off < it->size) {
-		size_t want = it->size - off < HASH_CHUNK ? (size_t)(it->size - off) : HASH_CHUNK;
-		ssize_t n = pread(it->fd, t->buf, want, (off_t)off);
+		size_t want = it->size - off < bufsize ? (size_t)(it->size - off) : bufsize;
+		ssize_t n = pread(it->fd, buf, want, (off_t)off);
 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
 			if (n < 0)
-				fail_set(&t->f, HF_EIO, NULL, "cannot read '%s': %s", it->local,
-					 strerror(errno));
+				fail_set(f, HF_EIO, NULL, "cannot read '%s': %s", it->local, strerror(errno));
 			else
-				fail_set(&t->f, HF_ECHANGED,
-					 "upload again once nothing writes to the file",
-					 "'%s' changed while it was read (it got shorter): nothing was committed",
+				fail_set(f, HF_ECHANGED, "upload again once nothing writes to the file",
+					 "'%s' changed during the upload: nothing was committed",
 					 it->local);
+			failed = 1;
 			break;
 		}
-		if (off < HF__PREUPLOAD_SAMPLE) {
-			size_t s = HF__PREUPLOAD_SAMPLE - (size_t)off;
-
-			if (s > (size_t)n)
-				s = (size_t)n;
-			memcpy(it->sample + off, t->buf, s);
-			it->sample_len = (size_t)off + s;
-		}
-		hf__hash_update(&h256, t->buf, (size_t)n);
+		hf__hash_update(&h256, buf, (size_t)n);
 		if (with_sha1)
-			hf__hash_update(&h1, t->buf, (size_t)n);
+			hf__hash_update(&h1, buf, (size_t)n);
 		off += (uint64_t)n;
 		if (hf__up_hashed(u, it->path, (uint64_t)n)) {
-			t->f.code = 0;
-			off = it->size + 1; /* cancelled */
+			failed = 1;
 			break;
 		}
 	}
-	if (off != it->size) {
+	if (failed) {
 		hf__hash_dispose(&h256);
 		if (with_sha1)
 			hf__hash_dispose(&h1);
-		return t->f.code ? t->f.code : HF_ECANCELLED;
+		return f->code ? f->code : HF_ECANCELLED;
 	}
-	if (hf__hash_final_hex(&h256, it->sha256) ||
-	    (with_sha1 && hf__hash_final_hex(&h1, sha1))) {
+	if (hf__hash_final_hex(&h256, it->sha256)) {
 		if (with_sha1)
 			hf__hash_dispose(&h1);
 		return HF_ENOMEM;
 	}
-	if (with_sha1)
+	if (with_sha1) {
+		if (hf__hash_final_hex(&h1, sha1))
+			return HF_ENOMEM;
 		memcpy(it->sha1, sha1, 41);
+	}
 	return 0;
 }
 
-static int hash_job(void *payload, void *ctx, size_t index)
+int hf__up_hash_item(hf__up *u, hf__up_item *it, unsigned char *buf, size_t bufsize,
+		     hf__failure *f)
 {
-	hash_run *r = payload;
-	hash_thread *t = ctx;
-	hf__up_item *it = &r->u->items[r->idx[index]];
+	hf__preupload_answer a;
+	int rc = 0;
 
-	memset(&t->f, 0, sizeof(t->f));
-	if (it->kind == HF_COMMIT_ADD_BUFFER) {
-		int rc = hash_buffer(it);
-
-		if (!rc)
-			hf__up_hashed(r->u, it->path, it->size);
-		return rc;
-	}
-	return hash_file(r, t, it);
-}
-
-int hf__up_hash_all(hf__up *u)
-{
-	hash_run r;
-	hf__pool_ops ops = { hash_thread_init, hash_thread_free, hash_job, hash_failed };
-	size_t i, n = 0;
-	int rc;
-
-	memset(&r, 0, sizeof(r));
-	r.u = u;
-	r.idx = calloc(u->n ? u->n : 1, sizeof(*r.idx));
-	if (!r.idx)
-		return hf__error_set(u->c, HF_ENOMEM, NULL, "out of memory");
-	for (i = 0; i < u->n; i++) {
-		hf__up_item *it = &u->items[i];
-
-		if (!it->skip && (it->kind == HF_COMMIT_ADD_FILE || it->kind == HF_COMMIT_ADD_BUFFER))
-			r.idx[n++] = i;
-	}
-	if (u->folder && !u->o.no_hash_cache && hf__hash_cache_load(&r.cache, u->folder) == 0) {
-		r.use_cache = 1;
-		hf__hash_cache_sort(&r.cache); /* find() only reads from here on */
-	}
-	/* What is to be read: every file but those the cache already knows. */
-	pthread_mutex_lock(&u->mu);
-	u->p.files_total = n;
-	pthread_mutex_unlock(&u->mu);
-	for (i = 0; i < n; i++) {
-		hf__up_item *it = &u->items[r.idx[i]];
-		struct stat st;
-
+	memset(f, 0, sizeof(*f));
+	/* The cache gives both hashes; a file cached as LFS and regular now needs its sha1. */
+	if (!(it->cached && (it->lfs || it->sha1[0]))) {
 		if (it->kind == HF_COMMIT_ADD_BUFFER) {
-			u->p.bytes_to_hash += it->len;
-		} else if (stat(it->local, &st) == 0) {
-			if (!(r.use_cache && it->cache_key &&
-			      hf__hash_cache_find(&r.cache, it->cache_key, (uint64_t)st.st_size,
-						  mtime_ns(&st), (uint64_t)st.st_ino)))
-				u->p.bytes_to_hash += (uint64_t)st.st_size;
+			rc = hash_buffer(it);
+		} else {
+			rc = hf__up_open(it, f);
+			if (!rc)
+				rc = hash_file(u, it, buf, bufsize, f);
+			hf__up_close(it);
 		}
-	}
-	hf__up_report(u, HF_UPLOAD_HASHING, NULL, 1);
-	rc = hf__pool_run(n, (size_t)u->o.max_workers, &ops, &r, &u->cancel);
-	hf__hash_cache_dispose(&r.cache);
-	free(r.idx);
-	if (rc == HF_ECANCELLED || (rc && atomic_load(&u->cancel))) {
-		atomic_store(&u->cancel, 1);
-		return hf__up_check_cancel(u);
+		if (!rc && it->kind == HF_COMMIT_ADD_BUFFER)
+			hf__up_hashed(u, it->path, it->size);
 	}
 	if (rc) {
-		if (!r.fail.code)
-			fail_set(&r.fail, rc, NULL, "hashing failed");
-		return hf__failure_report(u->c, &r.fail, NULL);
+		if (!f->code)
+			fail_set(f, rc, NULL, "%s", rc == HF_ENOMEM ? "out of memory" : "cancelled");
+		return rc;
 	}
-	return HF_OK;
-}
-
-int hf__up_hash_sha1(hf__up *u, hf__up_item *it)
-{
-	char out[65];
-	int rc;
-
-	if (it->sha1[0])
-		return HF_OK;
-	rc = hf__hash_fd(it->fd, HF__HASH_GIT_SHA1, it->size, out);
-	if (rc == -ENOMEM)
-		return hf__error_set(u->c, HF_ENOMEM, NULL, "out of memory");
-	if (rc)
-		return hf__error_set(u->c, HF_EIO, NULL, "cannot read '%s': %s", it->local,
-				     rc < 0 && rc != -1 ? strerror(-rc) : "read error");
-	memcpy(it->sha1, out, 41);
-	return HF_OK;
+	memset(&a, 0, sizeof(a));
+	a.mode = it->lfs ? HF__UPLOAD_LFS : HF__UPLOAD_REGULAR;
+	memcpy(a.oid, it->remote_oid, sizeof(a.oid));
+	it->noop = hf__upload_is_noop(&a, it->sha256, it->sha1[0] ? it->sha1 : NULL);
+	return 0;
 }
 
 int hf__up_check_unchanged(hf__up *u)
@@ -328,10 +290,9 @@ int hf__up_check_unchanged(hf__up *u)
 		hf__up_item *it = &u->items[i];
 		struct stat st;
 
-		if (it->skip || it->fd < 0 || it->tmp_fd || it->ignored)
+		if (it->skip || it->kind != HF_COMMIT_ADD_FILE || it->ignored)
 			continue;
-		if (fstat(it->fd, &st) != 0 || (uint64_t)st.st_size != it->size ||
-		    mtime_ns(&st) != it->mtime_ns)
+		if (stat(it->local, &st) != 0 || !same_file(it, &st))
 			return hf__error_set(u->c, HF_ECHANGED,
 					     "upload again once nothing writes to the file",
 					     "'%s' changed during the upload: nothing was committed",
@@ -351,7 +312,7 @@ void hf__up_save_hash_cache(hf__up *u)
 		hf__up_item *it = &u->items[i];
 		hf__hash_entry e;
 
-		if (!it->cache_key || it->fd < 0 || it->tmp_fd || !it->sha256[0])
+		if (!it->cache_key || it->kind != HF_COMMIT_ADD_FILE || !it->sha256[0])
 			continue;
 		memset(&e, 0, sizeof(e));
 		e.path = it->cache_key;

@@ -15,7 +15,6 @@
 #include <unistd.h>
 
 #include "engine.h"
-#include "pool.h"
 #include "repo.h"
 #include "transfer.h"
 #include "util.h"
@@ -46,17 +45,25 @@ static int gitignore_text(hf__up *u, char **out)
 			memcpy(t, it->data, it->len);
 			got = it->len;
 		} else {
+			hf__failure f;
+
+			if (hf__up_open(it, &f) != HF_OK) {
+				free(t);
+				return hf__failure_report(u->c, &f, NULL);
+			}
 			while (got < it->size) {
 				ssize_t n = pread(it->fd, t + got, (size_t)it->size - got, (off_t)got);
 
 				if (n <= 0) {
 					free(t);
+					hf__up_close(it);
 					return hf__error_set(u->c, HF_ECHANGED, NULL,
 							     "'%s' changed during the upload: nothing was committed",
 							     it->local);
 				}
 				got += (size_t)n;
 			}
+			hf__up_close(it);
 		}
 		t[got] = '\0';
 		free(*out);
@@ -139,12 +146,7 @@ static int preupload_chunk(hf__up *u, const char *url, const size_t *idx, size_t
 
 		it->lfs = ans[i].mode == HF__UPLOAD_LFS;
 		it->ignored = ans[i].should_ignore;
-		/* A regular file has no sha1 yet when it is >= 10 MiB (hashing.c). */
-		if (!it->lfs && !it->ignored && ans[i].oid[0] && !it->sha1[0])
-			rc = hf__up_hash_sha1(u, it);
-		if (!rc)
-			it->noop = !it->ignored && hf__upload_is_noop(&ans[i], it->sha256,
-								    it->sha1[0] ? it->sha1 : NULL);
+		memcpy(it->remote_oid, ans[i].oid, sizeof(it->remote_oid));
 	}
 done:
 	hf__response_dispose(&rs);
@@ -196,12 +198,15 @@ int hf__up_preupload(hf__up *u)
 		if (!rc)
 			rc = hf__up_check_cancel(u);
 	}
-	/* Files that need no transfer are done now. */
+	/* Ignored files are done: nothing of them is read or sent. */
 	for (i = 0; i < n && !rc; i++) {
 		hf__up_item *it = &u->items[idx[i]];
 
-		if (!it->lfs || it->noop || it->ignored)
+		if (it->ignored) {
 			hf__up_file_done(u, it->path);
+			if (!it->cached)
+				u->p.bytes_to_hash -= it->size;
+		}
 	}
 done:
 	free(gitignore);
@@ -211,18 +216,6 @@ done:
 }
 
 /* ---- LFS ---- */
-
-typedef struct send_run {
-	hf__up *u;
-	size_t *idx;              /* items to send */
-	hf__failure fail;
-	size_t sent;              /* objects sent (under u->mu) */
-} send_run;
-
-typedef struct send_thread {
-	hf__conn *conn;
-	hf__failure f;
-} send_thread;
 
 typedef struct sent_cb {
 	hf__up *u;
@@ -236,58 +229,13 @@ static int on_sent(void *payload, uint64_t bytes)
 	return hf__up_sent(s->u, s->path, bytes);
 }
 
-static int send_thread_init(void *payload, void **ctx)
+int hf__up_send_one(hf__up *u, hf__conn *conn, hf__up_item *it, hf__failure *f)
 {
-	send_run *r = payload;
-	send_thread *t = calloc(1, sizeof(*t));
-
-	if (!t)
-		return HF_ENOMEM;
-	t->conn = hf__conn_new(r->u->c->transport);
-	if (!t->conn) {
-		free(t);
-		return HF_ENOMEM;
-	}
-	*ctx = t;
-	return 0;
-}
-
-static void send_thread_free(void *payload, void *ctx)
-{
-	send_thread *t = ctx;
-
-	(void)payload;
-	hf__conn_free(t->conn);
-	free(t);
-}
-
-static void send_failed(void *payload, void *ctx, size_t index, int rc)
-{
-	send_run *r = payload;
-	send_thread *t = ctx;
-
-	(void)index;
-	if (t && t->f.code) {
-		r->fail = t->f;
-	} else {
-		memset(&r->fail, 0, sizeof(r->fail));
-		r->fail.code = rc;
-		snprintf(r->fail.message, sizeof(r->fail.message), "%s",
-			 rc == HF_ENOMEM ? "out of memory" : "sending an LFS object failed");
-	}
-}
-
-static int send_job(void *payload, void *ctx, size_t index)
-{
-	send_run *r = payload;
-	send_thread *t = ctx;
-	hf__up *u = r->u;
-	hf__up_item *it = &u->items[r->idx[index]];
 	hf__lfs_send_ctx sc;
 	sent_cb cb = { u, it->path };
 	int rc;
 
-	memset(&t->f, 0, sizeof(t->f));
+	memset(f, 0, sizeof(*f));
 	memset(&sc, 0, sizeof(sc));
 	sc.transport = u->c->transport;
 	sc.hub_scope = hf__hub_scope(u->c, u->token);
@@ -297,31 +245,30 @@ static int send_job(void *payload, void *ctx, size_t index)
 	sc.sent = on_sent;
 	sc.sent_payload = &cb;
 	sc.resume_dir = u->resume_dir;
-	rc = hf__lfs_send(&sc, t->conn, &it->act, it->sha256, it->size, it->fd, &t->f);
+	rc = hf__up_open(it, f);
+	if (rc)
+		return rc;
+	rc = hf__lfs_send(&sc, conn, &it->act, it->sha256, it->size, it->fd, f);
+	hf__up_close(it);
+	if (rc == HF_ECHANGED) {
+		/* Name the file: the transfer knows only the object. */
+		snprintf(f->message, sizeof(f->message),
+			 "'%s' changed during the upload: nothing was committed",
+			 it->local ? it->local : it->path);
+		snprintf(f->hint, sizeof(f->hint), "upload again once nothing writes to the file");
+	}
 	if (rc) {
-		if (!t->f.code)
-			t->f.code = rc;
-		if (!t->f.message[0])
-			snprintf(t->f.message, sizeof(t->f.message), "sending '%s' failed", it->path);
+		if (!f->code)
+			f->code = rc;
+		if (!f->message[0])
+			snprintf(f->message, sizeof(f->message), "sending '%s' failed", it->path);
 		return rc;
 	}
 	it->stored = 1;
-	pthread_mutex_lock(&u->mu);
-	r->sent++;
-	pthread_mutex_unlock(&u->mu);
-	hf__up_file_done(u, it->path);
 	return 0;
 }
 
-static int cmp_oid(const void *a, const void *b, void *items)
-{
-	const hf__up_item *it = items;
-
-	return strcmp(it[*(const size_t *)a].sha256, it[*(const size_t *)b].sha256);
-}
-
-/* One batch call for items idx[0..k) (distinct oids). */
-static int batch_chunk(hf__up *u, const char *url, const size_t *idx, size_t k)
+int hf__up_batch(hf__up *u, const char *url, const size_t *idx, size_t k)
 {
 	hf__lfs_object *objs = calloc(k, sizeof(*objs));
 	hf__lfs_action *acts = calloc(k, sizeof(*acts));
@@ -358,15 +305,14 @@ static int batch_chunk(hf__up *u, const char *url, const size_t *idx, size_t k)
 				   "unexpected LFS batch answer: %s", perr ? perr : "malformed");
 		goto done;
 	}
-	for (i = 0; i < k; i++) {
+	for (i = 0; i < k && !rc; i++) {
 		hf__up_item *it = &u->items[idx[i]];
 
-		if (acts[i].kind == HF__LFS_ERROR && !rc) {
+		if (acts[i].kind == HF__LFS_ERROR)
 			rc = hf__error_set(u->c, acts[i].error_code == 403 ? HF_EFORBIDDEN : HF_EPROTOCOL,
 					   NULL, "the Hub refused the LFS object of '%s' (%ld): %s",
 					   it->path, acts[i].error_code,
 					   hf__one_line(acts[i].error_message));
-		}
 	}
 	if (rc) {
 		hf__lfs_actions_free(acts, k);
@@ -380,7 +326,6 @@ static int batch_chunk(hf__up *u, const char *url, const size_t *idx, size_t k)
 		if (acts[i].kind == HF__LFS_STORED) {
 			it->stored = 1;
 			u->lfs_skipped++;
-			hf__up_file_done(u, it->path);
 		} else {
 			pthread_mutex_lock(&u->mu);
 			u->p.bytes_to_send += it->size;
@@ -398,7 +343,7 @@ done:
 }
 
 /* The transfers read a descriptor: a buffer to send gets a temporary file. */
-static int buffer_fd(hf__up *u, hf__up_item *it)
+int hf__up_buffer_fd(hf__up *u, hf__up_item *it)
 {
 	FILE *f;
 	int fd;
@@ -422,93 +367,16 @@ static int buffer_fd(hf__up *u, hf__up_item *it)
 	return HF_OK;
 }
 
-int hf__up_send_lfs(hf__up *u)
+char *hf__up_batch_url(hf__up *u)
 {
-	size_t *idx = calloc(u->n ? u->n : 1, sizeof(*idx)), *todo = NULL;
-	hf__pool_ops ops = { send_thread_init, send_thread_free, send_job, send_failed };
-	send_run r;
-	char *url = NULL;
 	const char *prefix = u->type == HF_REPO_DATASET ? "datasets/" :
 			     u->type == HF_REPO_SPACE ? "spaces/" : "";
-	size_t i, n = 0, m = 0, ntodo = 0;
-	int rc = HF_OK;
+	hf__buf s = HF__BUF_INIT;
 
-	memset(&r, 0, sizeof(r));
-	if (!idx)
-		return hf__error_set(u->c, HF_ENOMEM, NULL, "out of memory");
-	for (i = 0; i < u->n; i++) {
-		hf__up_item *it = &u->items[i];
-
-		if (!it->skip && it->lfs && !it->ignored && !it->noop &&
-		    (it->kind == HF_COMMIT_ADD_FILE || it->kind == HF_COMMIT_ADD_BUFFER))
-			idx[n++] = i;
-	}
-	if (!n)
-		goto done;
-	/* One object per content: the first item of each oid is asked about. */
-	qsort_r(idx, n, sizeof(*idx), cmp_oid, u->items);
-	for (i = 0; i < n; i++)
-		if (!m || strcmp(u->items[idx[m - 1]].sha256, u->items[idx[i]].sha256) != 0)
-			idx[m++] = idx[i];
-	{
-		hf__buf s = HF__BUF_INIT;
-
-		if (hf__buf_printf(&s, "%s/%s%s.git/info/lfs/objects/batch", u->c->endpoint, prefix,
-				   u->repo_id) == 0)
-			url = hf__buf_detach(&s);
+	if (hf__buf_printf(&s, "%s/%s%s.git/info/lfs/objects/batch", u->c->endpoint, prefix,
+			   u->repo_id)) {
 		hf__buf_dispose(&s);
+		return NULL;
 	}
-	if (!url) {
-		rc = hf__error_set(u->c, HF_ENOMEM, NULL, "out of memory");
-		goto done;
-	}
-	for (i = 0; i < m && !rc; i += HF__LFS_BATCH_CHUNK) {
-		size_t k = m - i < HF__LFS_BATCH_CHUNK ? m - i : HF__LFS_BATCH_CHUNK;
-
-		rc = batch_chunk(u, url, idx + i, k);
-		if (!rc)
-			rc = hf__up_check_cancel(u);
-	}
-	if (rc)
-		goto done;
-	todo = calloc(m, sizeof(*todo));
-	if (!todo) {
-		rc = hf__error_set(u->c, HF_ENOMEM, NULL, "out of memory");
-		goto done;
-	}
-	for (i = 0; i < m; i++)
-		if (!u->items[idx[i]].stored)
-			todo[ntodo++] = idx[i];
-	for (i = 0; i < ntodo && !rc; i++)
-		rc = buffer_fd(u, &u->items[todo[i]]);
-	if (rc)
-		goto done;
-	hf__up_report(u, HF_UPLOAD_SENDING, NULL, 1);
-	r.u = u;
-	r.idx = todo;
-	rc = hf__pool_run(ntodo, (size_t)u->o.max_workers, &ops, &r, &u->cancel);
-	u->lfs_sent += r.sent;
-	if (rc == HF_ECANCELLED || (rc && atomic_load(&u->cancel))) {
-		atomic_store(&u->cancel, 1);
-		rc = hf__up_check_cancel(u);
-	} else if (rc) {
-		rc = hf__failure_report(u->c, &r.fail, NULL);
-	}
-	if (rc)
-		goto done;
-	/* Copies of the same content are stored with their first. */
-	for (i = 0; i < u->n; i++) {
-		hf__up_item *it = &u->items[i];
-
-		if (!it->skip && it->lfs && !it->ignored && !it->noop && !it->stored &&
-		    (it->kind == HF_COMMIT_ADD_FILE || it->kind == HF_COMMIT_ADD_BUFFER)) {
-			it->stored = 1;
-			hf__up_file_done(u, it->path);
-		}
-	}
-done:
-	free(url);
-	free(idx);
-	free(todo);
-	return rc;
+	return hf__buf_detach(&s);
 }

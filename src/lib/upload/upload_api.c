@@ -33,35 +33,27 @@ void hf_commit_info_free(hf_commit_info *info)
 }
 
 /*
- * Where hf__lfs_send keeps what resumes a multipart upload: a folder
+ * Where hf__lfs_send keeps what resumes a multipart upload (it makes the
+ * folder when it needs it, and does without when it cannot): a folder
  * upload keeps it beside the folder's hash cache; other uploads under
  * HF_HOME, per repository (the part URLs belong to one repository):
- * <HF_HOME>/upload/<type>s--<namespace>--<name>/multipart/. No resume when
- * the folder cannot be made (a read-only folder).
+ * <HF_HOME>/upload/<type>s--<namespace>--<name>/multipart.
  */
 static void set_resume_dir(hf__up *u, const char *folder)
 {
-	char *repo_dir, *rel;
+	char *repo_dir;
+	hf__buf b = HF__BUF_INIT;
 
 	if (folder) {
-		if (hf__mkdirs_under(folder, ".cache/huggingface/upload/multipart", 0755) == 0)
-			u->resume_dir = hf__path_join(folder, ".cache/huggingface/upload/multipart");
+		u->resume_dir = hf__path_join(folder, ".cache/huggingface/upload/multipart");
 		return;
 	}
 	if (!u->c->cfg.hf_home || !(repo_dir = hf__repo_folder(u->type, u->repo_id)))
 		return;
-	rel = hf__strcat2(repo_dir, "/multipart");
+	if (hf__buf_printf(&b, "%s/upload/%s/multipart", u->c->cfg.hf_home, repo_dir) == 0)
+		u->resume_dir = hf__buf_detach(&b);
+	hf__buf_dispose(&b);
 	free(repo_dir);
-	if (!rel)
-		return;
-	{
-		char *base = hf__path_join(u->c->cfg.hf_home, "upload");
-
-		if (base && hf__mkdirs(base, 0755, NULL) == 0 && hf__mkdirs_under(base, rel, 0700) == 0)
-			u->resume_dir = hf__path_join(base, rel);
-		free(base);
-	}
-	free(rel);
 }
 
 static int finish(hf__up *u, hf_commit_info **info_out, int rc)
@@ -93,7 +85,22 @@ int hf_commit(hf_commit_info **info_out, hf_client *client, const char *repo_id,
 			break;
 		}
 		it->kind = op->kind;
-		rc = hf__up_set_path(&u, it, op->path_in_repo);
+		if (op->kind == HF_COMMIT_DELETE_FOLDER && op->path_in_repo) {
+			/* "dir/" names the folder too, as in the official client. */
+			size_t len = strlen(op->path_in_repo);
+			char *p;
+
+			while (len > 1 && op->path_in_repo[len - 1] == '/')
+				len--;
+			if (!(p = hf__strndup(op->path_in_repo, len))) {
+				rc = hf__error_set(client, HF_ENOMEM, NULL, "out of memory");
+				break;
+			}
+			rc = hf__up_set_path(&u, it, p);
+			free(p);
+		} else {
+			rc = hf__up_set_path(&u, it, op->path_in_repo);
+		}
 		if (rc)
 			break;
 		switch (op->kind) {
