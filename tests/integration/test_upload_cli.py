@@ -138,7 +138,7 @@ class UploadCase(UploadBase):
         self.assertEqual(json.loads(r.stdout), {"url": url, "commit_url": url, "commit_oid": sha,
                                                 "pr_url": None, "pr_revision": None, "no_op": False})
         c = self.commits("alice/up-fmt")[0]
-        self.assertEqual((c["title"], c["message"]), ("mine", "why"))
+        self.assertEqual((c["title"], c["message"]), ("mine", "mine\n\nwhy"))
         write(self.cwd("a.txt"), "A4\n")
         r = self.sb.run(["upload", "alice/up-fmt", "a.txt"], env={"HF_TOKEN": WRITE}, prog="huggingface-cli")
         self.assertEqual(r.returncode, 0, r.stderr)
