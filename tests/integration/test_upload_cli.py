@@ -393,6 +393,31 @@ class UploadCase(UploadBase):
         self.assertEqual(len([t for t in self.titles("alice/big-kill") if t == ULF_MESSAGE]), n)
         self.assertLessEqual(len(self.commit_posts()), n - len(first) + 1)
 
+    def test_large_folder_ctrl_c_then_rerun(self):
+        d = self.cwd("sig")
+        n = 40
+        for i in range(n):
+            write(os.path.join(d, f"x{i:02d}.bin"), os.urandom(300_000))
+        exe, argv = self.sb._argv(["upload-large-folder", "alice/big-sig", "sig"], None)
+        env = self.sb.env({"HF_TOKEN": WRITE, "HF_HUB_LARGE_FOLDER_BATCH": "1"})
+        p = subprocess.Popen(argv, executable=exe, env=env, cwd=self.sb.cwd,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 30
+        while not self.commit_posts() and time.monotonic() < deadline and p.poll() is None:
+            time.sleep(0.005)
+        p.send_signal(signal.SIGINT)
+        out, err = p.communicate(timeout=30)
+        self.assertEqual(p.returncode, 130, err)
+        self.assertEqual(out, b"")
+        self.assertTrue(err.decode().endswith(
+            "Error: interrupted\nHint: run the same command again: it uploads only what is left\n"), err)
+        done = len(self.commit_posts())
+        self.assertLess(done, n)
+        self.pair.reset()
+        self.hf("upload-large-folder", "alice/big-sig", "sig", env={"HF_HUB_LARGE_FOLDER_BATCH": "1"})
+        self.assertEqual(len(self.commit_posts()), n - done)
+        self.assertEqual(len(self.files("alice/big-sig")), n + 1)
+
     def test_large_folder_reads_official_state(self):
         # a state written by the official tool: committed, saved after the file's mtime
         d = self.cwd("official")
