@@ -129,7 +129,10 @@ int cmd_cache(int argc, char **argv);
 int cmd_scan_cache(int argc, char **argv);
 int cmd_delete_cache(int argc, char **argv);
 int cmd_version(int argc, char **argv);
+int cmd_upload(int argc, char **argv);
+int cmd_upload_large_folder(int argc, char **argv);
 int cmd_repos(int argc, char **argv);
 int cmd_repo_alias(int argc, char **argv); /* warns, then cmd_repos */
+int cmd_repos_delete_files(int argc, char **argv);
 
 #endif

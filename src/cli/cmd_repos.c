@@ -654,12 +654,13 @@ int cmd_repos(int argc, char **argv)
 	static const cli_sub subs[] = {
 		{ "create", repos_create },     { "delete", repos_delete }, { "move", repos_move },
 		{ "settings", repos_settings }, { "branch", cmd_repos_branch }, { "tag", cmd_repos_tag },
-		/* Slot: "delete-files" (hf repos delete-files REPO PATTERN...) joins here. */
+		{ "delete-files", cmd_repos_delete_files }, /* cmd_repos_files.c */
 	};
 
 	return cli_dispatch("repos", "Manage repos on the Hub.",
 			    "  create     Create a new repo on the Hub\n"
 			    "  delete     Delete a repo from the Hub (irreversible)\n"
+			    "  delete-files Delete files from a repo on the Hub, in one commit\n"
 			    "  move       Move a repository from a namespace to another namespace\n"
 			    "  settings   Update the settings of a repository\n"
 			    "  branch     Manage branches for a repo on the Hub (create, delete)\n"

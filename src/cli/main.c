@@ -19,6 +19,8 @@ static const cli_entry commands[] = {
 	{ "env", cmd_env, "Print information about the environment" },
 	{ "repos", cmd_repos, "Manage repos on the Hub (create, delete, move, settings, branch, tag)" },
 	{ "repo", cmd_repo_alias, NULL }, /* deprecated alias of repos: not listed */
+	{ "upload", cmd_upload, "Upload a file or a folder to the Hub in one commit" },
+	{ "upload-large-folder", cmd_upload_large_folder, "[Deprecated] Upload a large folder in many resumable commits" },
 	{ "version", cmd_version, "Print the version" },
 	{ "whoami", cmd_auth_whoami, "Show who you are logged in as (same as 'hf auth whoami')" },
 	{ NULL, NULL, NULL }
@@ -35,6 +37,8 @@ static const cli_entry legacy_commands[] = {
 	{ "delete-cache", cmd_delete_cache, "Choose cached revisions to delete (hf cache rm)" },
 	{ "cache", cmd_cache, "Manage the cache (hf cache)" },
 	{ "env", cmd_env, "Print information about the environment (hf env)" },
+	{ "upload", cmd_upload, "Upload a file or a folder (hf upload)" },
+	{ "upload-large-folder", cmd_upload_large_folder, "Upload a large folder (hf upload-large-folder)" },
 	{ "version", cmd_version, "Print the version (hf version)" },
 	{ NULL, NULL, NULL }
 };
@@ -55,7 +59,8 @@ static void print_usage(FILE *out, const cli_entry *table)
 		     "\nRun '%s <command> --help' for a command's options.\n"
 		     "Exit codes: 0 success, 1 error, 2 usage, 3 authentication, 4 access denied,\n"
 		     "5 not found, 6 network, 7 rate limit or server, 8 integrity, 9 disk,\n"
-		     "10 locked, 11 offline, 130 interrupted (docs/EXIT-CODES.md).\n",
+		     "10 locked, 11 offline, 12 conflict, 13 local file changed, 130 interrupted\n"
+		     "(docs/EXIT-CODES.md).\n",
 		     cli_g.argv0_name);
 }
 

@@ -77,6 +77,12 @@ const char *cli_remedy_command(int remedy)
 		return "hf download";
 	case HF_REMEDY_LIST_TOKENS:
 		return "hf auth list";
+	case HF_REMEDY_WRITE_TOKEN:
+		return "hf auth login --force";
+	case HF_REMEDY_CREATE_PR:
+		return "add --create-pr";
+	case HF_REMEDY_CREATE_REPO:
+		return "hf repos create REPO_ID";
 	default:
 		return NULL;
 	}

@@ -253,6 +253,11 @@ class UploadTest(unittest.TestCase):
         sha = ans["commitOid"]
         info = self.json_ok(call("GET", f"{self.hub}/api/models/alice/rt/revision/main"))
         self.assertEqual(info["sha"], sha)
+        # the history, newest first (list_repo_commits' endpoint)
+        hist = self.json_ok(call("GET", f"{self.hub}/api/models/alice/rt/commits/main"))
+        self.assertEqual([(c["id"], c["title"]) for c in hist][:1], [(sha, "Upload with urllib")])
+        self.assertEqual(hist[-1]["title"], "initial commit")
+        self.assertEqual(call("GET", f"{self.hub}/api/models/alice/rt/commits/nope")[0], 404)
         tree = self.json_ok(call("GET", f"{self.hub}/api/models/alice/rt/tree/main?recursive=true"))
         by = {e["path"]: e for e in tree}
         self.assertEqual(by["data/large.txt"]["lfs"]["oid"], loid)
