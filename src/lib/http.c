@@ -587,6 +587,16 @@ static int exchange_once(hf__conn *conn, const hf__request *rq, const char *url,
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(h, CURLOPT_NETRC, (long)CURL_NETRC_IGNORED);
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	/*
+	 * libcurl sends a request again by itself when a reused connection
+	 * turns out dead before any answer; the server may have acted on the
+	 * first copy, so a request that must not run twice never rides on a
+	 * reused connection (and leaves none behind).
+	 */
+	if (rq->fresh_connection) {
+		curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, 1L);
+		curl_easy_setopt(h, CURLOPT_FORBID_REUSE, 1L);
+	}
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, &ex);
 	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);

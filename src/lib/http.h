@@ -124,6 +124,7 @@ typedef struct hf__request {
 	hf__xfer_fn progress;       /* may be NULL */
 	void *progress_payload;
 	const atomic_int *cancel;   /* non-zero stops the exchange (HF_ECANCELLED) */
+	int fresh_connection;       /* a new connection, closed after: never resent by libcurl */
 } hf__request;
 
 /* How an exchange failed before or without a complete reply. */

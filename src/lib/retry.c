@@ -158,6 +158,14 @@ int hf__retry_wait(hf__retry *r, const hf__response *rs)
 
 int hf__retry_send(hf__conn *conn, const hf__request *rq, hf__response *rs, hf__retry *policy)
 {
+	hf__request once;
+
+	/* Not idempotent: every attempt on a connection of its own (http.h, fresh_connection). */
+	if (policy->cls == HF__RETRY_CREATE && !rq->fresh_connection) {
+		once = *rq;
+		once.fresh_connection = 1;
+		rq = &once;
+	}
 	for (;;) {
 		int rc = hf__http_perform(conn, rq, rs);
 

@@ -473,7 +473,6 @@ static int send_commit(hf__up *u, hf__commit_body *body, const char *old_head, h
 	hf__response rs = HF__RESPONSE_INIT;
 	hf__header h = { "Content-Type", "application/x-ndjson" };
 	hf__retry judge, policy;
-	hf__conn *conn;
 	hf__buf s = HF__BUF_INIT;
 	char *url = NULL;
 	const char *perr = NULL;
@@ -501,20 +500,10 @@ static int send_commit(hf__up *u, hf__commit_body *body, const char *old_head, h
 	/* The Hub checks every LFS object before it answers: allow it time. */
 	rq.stall_timeout_s = u->c->cfg.download_timeout > 300 ? u->c->cfg.download_timeout : 300;
 	rq.cancel = &u->cancel;
-	/*
-	 * A connection of its own: libcurl sends a request again by itself when
-	 * a reused keep-alive connection dies before any answer, which for the
-	 * commit would be a second commit. A fresh connection is never reused.
-	 */
-	conn = hf__conn_new(u->c->transport);
-	if (!conn) {
-		rc = hf__error_set(u->c, HF_ENOMEM, NULL, "cannot initialise libcurl");
-		goto done;
-	}
+	/* HF__RETRY_CREATE: never resent blindly, not even by libcurl (retry.c). */
 	hf__retry_init(&policy, HF__RETRY_CREATE);
 	policy.cancel = &u->cancel;
-	rc = hf__retry_send(conn, &rq, &rs, &policy);
-	hf__conn_free(conn);
+	rc = hf__client_send_with(u->c, &rq, &rs, &policy);
 	/* The body stopped: a file changed (nothing was committed: the body was cut). */
 	if (body->changed || body->failed) {
 		rc = body->changed ?
