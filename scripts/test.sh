@@ -69,9 +69,9 @@ if [ "${1:-}" != "--no-sanitize" ]; then
 	phase "build (TSan)"
 	cmake -S . -B build-tsan -DHF_WERROR=ON -DHF_TSAN=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
 	cmake --build build-tsan -j "$jobs"
-	phase "unit and download suites under TSan"
+	phase "unit, download and upload suites under TSan"
 	ctest --test-dir build-tsan --output-on-failure -j "$jobs" \
-		-R '^(unit\..*|integration\.test_(download|download_faults|download_concurrency|crash_loop|examples))$'
+		-R '^(unit\..*|integration\.test_(download|download_faults|download_concurrency|crash_loop|examples|upload_engine|upload_faults))$'
 fi
 
 phase "fuzzing (bounded)"
