@@ -68,7 +68,7 @@ static int write_all(int fd, const char *data, size_t len)
 	return 0;
 }
 
-int hf__write_file_atomic(const char *path, const void *data, size_t len, mode_t mode)
+static int write_atomic(const char *path, const void *data, size_t len, mode_t mode, int durable)
 {
 	hf__buf tmp = HF__BUF_INIT;
 	unsigned char rnd[4];
@@ -90,7 +90,7 @@ int hf__write_file_atomic(const char *path, const void *data, size_t len, mode_t
 	rc = write_all(fd, data, len);
 	if (!rc && fchmod(fd, mode) != 0)
 		rc = -errno;
-	if (!rc && fsync(fd) != 0)
+	if (!rc && durable && fsync(fd) != 0)
 		rc = -errno;
 	if (close(fd) != 0 && !rc)
 		rc = -errno;
@@ -102,6 +102,16 @@ int hf__write_file_atomic(const char *path, const void *data, size_t len, mode_t
 done:
 	hf__buf_dispose(&tmp);
 	return rc;
+}
+
+int hf__write_file_atomic(const char *path, const void *data, size_t len, mode_t mode)
+{
+	return write_atomic(path, data, len, mode, 1);
+}
+
+int hf__write_file_atomic_nosync(const char *path, const void *data, size_t len, mode_t mode)
+{
+	return write_atomic(path, data, len, mode, 0);
 }
 
 int hf__read_file(const char *path, size_t max, char **out, size_t *len)

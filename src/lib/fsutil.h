@@ -21,6 +21,12 @@ int hf__mkdirs(const char *path, mode_t last_mode, int *created);
  * Returns 0 or a negative errno; no temporary file is left on failure.
  */
 int hf__write_file_atomic(const char *path, const void *data, size_t len, mode_t mode);
+/*
+ * The same without the fsync: for state that is rewritten often and whose
+ * loss costs only work (a resume file read by a strict parser: after a
+ * crash of the machine it may be empty or old, and is then ignored).
+ */
+int hf__write_file_atomic_nosync(const char *path, const void *data, size_t len, mode_t mode);
 
 /*
  * Read a whole regular file of at most max bytes into a NUL-terminated

@@ -604,6 +604,10 @@ static int exchange_once(hf__conn *conn, const hf__request *rq, const char *url,
 	curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
 	curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
 	curl_easy_setopt(h, CURLOPT_XFERINFODATA, &ex);
+	/* Large bodies from a file: fewer preads and sends (a 2 GiB upload made
+	 * 33k sends of 64 KiB). Bounded: parts in flight times files in flight. */
+	if (rq->body.kind == HF__BODY_FILE && rq->body.len > (int64_t)(1 << 20))
+		curl_easy_setopt(h, CURLOPT_UPLOAD_BUFFERSIZE, 512L * 1024L);
 	/* Large reads: fewer, bigger writes to disk. */
 	curl_easy_setopt(h, CURLOPT_BUFFERSIZE, 256L * 1024L); /* x8 workers: RSS */
 	if (!rq->identity)
