@@ -159,6 +159,10 @@ class Bench:
             if missing:
                 raise RuntimeError(f"{name}: {len(missing)} files missing or wrong in {repo}, "
                                    f"e.g. {missing[0]} -> {got.get(missing[0])}")
+        bad = [oid for oid, ok in self.hub.check_completed() if not ok]
+        if bad:
+            raise RuntimeError(f"{name}: assembled object {bad[0]} does not match its sha256")
+        m["objects_checked"] = len(self.hub.completions)
         if m.get("with_auth"):
             raise RuntimeError(f"{name}: sent an Authorization header to the storage")
         self.results.setdefault(name, []).append(m)
