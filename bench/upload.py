@@ -138,8 +138,14 @@ class Bench:
         return e
 
     def fresh_repo(self, tag: str) -> str:
-        """Empty storage, no repos, then one new repo (not timed)."""
+        """Empty storage, no repos, no state left by an earlier hf run (its
+        per-folder hash cache <folder>/.cache/huggingface/upload-hashes, its
+        multipart resume files under HF_HOME), then one new repo (not timed).
+        Every contender starts cold: nothing hashed, nothing stored."""
         self.hub.wipe()
+        for d in (self.data["small_dir"], os.path.dirname(self.data["big_path"])):
+            shutil.rmtree(os.path.join(d, ".cache"), ignore_errors=True)
+        shutil.rmtree(self.env()["HF_HOME"], ignore_errors=True)
         settle()
         self.n += 1
         repo = self.hub.create_repo(f"up-{tag}-{self.n}")
@@ -201,7 +207,8 @@ class Bench:
         if not hasattr(self, "_small_want"):
             w = {}
             root = self.data["small_dir"]
-            for d, _, names in os.walk(root):
+            for d, dirs, names in os.walk(root):
+                dirs[:] = [x for x in dirs if x != ".cache"]
                 for n in names:
                     p = os.path.join(d, n)
                     rel = os.path.relpath(p, root)
