@@ -150,6 +150,7 @@ class Bench:
         self.n += 1
         repo = self.hub.create_repo(f"up-{tag}-{self.n}")
         self.hub.clear_counters()
+        self.t0 = time.time()
         return repo
 
     def record(self, name, m, repo=None, want=None, **info):
@@ -159,6 +160,8 @@ class Bench:
         m.update(info)
         m.update(self.hub.sink_counters())
         m["completion_s"] = sum(c["seconds"] for c in self.hub.completions)
+        if repo:
+            m.update(self.hub.phases(self.t0))
         if repo and want:
             got = self.hub.repo_files(repo)
             missing = [p for p, v in want.items() if got.get(p) != v]
@@ -265,6 +268,9 @@ class Bench:
                    "peak_rss_mb": max(m["rss_kb"] for m in runs) / 1024,
                    "puts": max(m["puts"] for m in runs),
                    "completion_s": median([m["completion_s"] for m in runs])}
+            for k in ("batch_s", "first_put_done_s", "last_put_done_s", "commit_s"):
+                if all(k in m for m in runs):
+                    row[k] = median([m[k] for m in runs])
             if "bytes" in runs[0]:
                 row["MB_per_s"] = runs[0]["bytes"] / row["wall_s"] / MB
             if "files" in runs[0]:
@@ -314,6 +320,15 @@ class Bench:
             busy = f"{busy:5.0%}" if busy == busy else "    -"
             print(f"{name:52} {row['wall_s']:9.3f} {row['cpu_s']:7.3f} {row['peak_rss_mb']:7.1f} "
                   f"{busy} {row['puts']:5d} {row['completion_s']:7.2f}  {rate}")
+        print()
+        print("where the time goes (median s from the start: first LFS batch = hashing done,"
+              " first/last PUT done, commit sent):")
+        for name, row in s.items():
+            if "commit_s" in row:
+                ph = " ".join(f"{k[:-2]}={row[k]:.2f}" for k in
+                              ("batch_s", "first_put_done_s", "last_put_done_s", "commit_s")
+                              if k in row)
+                print(f"  {name:50} {ph}")
         print()
         t = self.targets(s)
         for goal, got, met in t:

@@ -71,7 +71,7 @@ error_log {run}/sink-error.log warn;
 events {{ worker_connections 4096; }}
 http {{
     map $http_authorization $has_auth {{ "" 0; default 1; }}
-    log_format sink '$request_method $uri $status $request_length $has_auth';
+    log_format sink '$msec $request_method $uri $status $request_length $has_auth';
     access_log {run}/sink-access.log sink;
     client_body_temp_path {sink}/tmp;
     client_max_body_size 0;
@@ -313,24 +313,50 @@ class UploadHub:
         return write_api.presign(self.state, self.sink_url, "PUT", f"/lfs-upload/basic/{oid}",
                                  [("x-id", "PutObject")])
 
-    def sink_counters(self) -> dict:
-        """PUTs the sink saw (2xx / other), request bytes, and PUTs carrying
-        an Authorization header (a leaked credential)."""
-        c = {"puts": 0, "put_failed": 0, "put_bytes": 0, "with_auth": 0}
+    def _sink_log(self):
         try:
             with open(os.path.join(self.run, "sink-access.log"), encoding="utf-8") as f:
                 for line in f:
                     parts = line.split()
-                    if len(parts) < 5:
-                        continue
-                    c["puts"] += 1
-                    if not parts[2].startswith("2"):
-                        c["put_failed"] += 1
-                    c["put_bytes"] += int(parts[3])
-                    c["with_auth"] += int(parts[4])
+                    if len(parts) >= 6:
+                        yield parts
         except FileNotFoundError:
-            pass
+            return
+
+    def sink_counters(self) -> dict:
+        """PUTs the sink saw (2xx / other), request bytes, and PUTs carrying
+        an Authorization header (a leaked credential)."""
+        c = {"puts": 0, "put_failed": 0, "put_bytes": 0, "with_auth": 0}
+        for parts in self._sink_log():
+            c["puts"] += 1
+            if not parts[3].startswith("2"):
+                c["put_failed"] += 1
+            c["put_bytes"] += int(parts[4])
+            c["with_auth"] += int(parts[5])
         return c
+
+    def phases(self, t0: float) -> dict:
+        """Seconds from t0 (the contender's start) to: its first LFS batch
+        request (every LFS file hashed), the first and last PUT the storage
+        finished, and the commit request. Where the time of a run goes."""
+        out = {}
+        try:
+            with open(self.state.log_path, encoding="utf-8") as f:
+                for line in f:
+                    e = json.loads(line)
+                    t, path = e.get("time", 0) - t0, e.get("path", "")
+                    if t < 0:
+                        continue
+                    if path.endswith("/info/lfs/objects/batch"):
+                        out.setdefault("batch_s", t)
+                    elif "/commit/" in path and e.get("method") == "POST":
+                        out["commit_s"] = t
+        except (OSError, ValueError):
+            pass
+        puts = [float(p[0]) - t0 for p in self._sink_log()]
+        if puts:
+            out["first_put_done_s"], out["last_put_done_s"] = min(puts), max(puts)
+        return out
 
     def clear_counters(self):
         with open(os.path.join(self.run, "sink-access.log"), "w", encoding="utf-8"):
