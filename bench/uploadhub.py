@@ -314,6 +314,16 @@ class UploadHub:
                                  [("x-id", "PutObject")])
 
     def _sink_log(self):
+        # nginx writes a request's log line after its answer: wait until the
+        # log stops growing, so the last PUT of a run is counted
+        log = os.path.join(self.run, "sink-access.log")
+        size, deadline = -1, time.monotonic() + 2
+        while time.monotonic() < deadline:
+            now = os.path.getsize(log) if os.path.exists(log) else 0
+            if now == size:
+                break
+            size = now
+            time.sleep(0.05)
         try:
             with open(os.path.join(self.run, "sink-access.log"), encoding="utf-8") as f:
                 for line in f:
