@@ -29,7 +29,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "tests", "hub"))
 import fixtures  # noqa: E402  (content generators)
-from bench import measure, median, settle  # noqa: E402
+from bench import measure, median, runstat, settle  # noqa: E402
 import uploadhub  # noqa: E402
 
 MB = 1_000_000
@@ -236,6 +236,7 @@ class Bench:
         a = self.args
         self.data = build_data(a.data_dir, a.big_size, a.small_count,
                                log=lambda s: print(s, flush=True))
+        runstat()   # compiled now, not inside the first contender's phases
         sink = a.sink or default_sink(a.data_dir, a.big_size)
         self.hub = uploadhub.UploadHub(os.path.join(a.data_dir, "upload-run"), sink).start()
         print(f"hub {self.hub.endpoint}, storage sink {self.hub.sink_url} -> {sink}", flush=True)
