@@ -10,61 +10,24 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "cmd_upload.h"
 
-static volatile sig_atomic_t interrupted;
-
-static void on_sigint(int sig)
-{
-	(void)sig;
-	interrupted = 1;
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-void cli_upload_view_init(cli_upload_view *v, int show)
-{
-	memset(v, 0, sizeof(*v));
-	v->show = show;
-	v->ansi = cli_color(stderr);
-	v->start = now_s();
-}
-
-void cli_upload_view_clear(cli_upload_view *v)
-{
-	if (!v->drawn)
-		return;
-	if (v->ansi)
-		fputs("\r\033[K", stderr);
-	else
-		fprintf(stderr, "\r%*s\r", v->drawn, "");
-	fflush(stderr);
-	v->drawn = 0;
-}
-
 /* The download command's one-line style (cmd_download.c), per phase. */
 int cli_upload_progress(const hf_upload_progress *p, void *payload)
 {
-	cli_upload_view *v = payload;
+	cli_progress_line *v = payload;
 	char done[32], total[32], rate[32], line[256];
 	double elapsed, speed;
 	int len;
 
-	if (interrupted)
+	if (cli_interrupted())
 		return 1;
 	if (!v->show)
 		return 0;
-	elapsed = now_s() - v->start;
+	elapsed = cli_progress_elapsed(v);
 	switch (p->phase) {
 	case HF_UPLOAD_HASHING:
 		cli_format_size(done, sizeof(done), (double)p->bytes_hashed);
@@ -85,35 +48,11 @@ int cli_upload_progress(const hf_upload_progress *p, void *payload)
 			       p->files_total == 1 ? "" : "s");
 		break;
 	default:
-		cli_upload_view_clear(v);
+		cli_progress_clear(v);
 		return 0;
 	}
-	if (len < 0)
-		return 0;
-	if (len >= (int)sizeof(line))
-		len = (int)sizeof(line) - 1;
-	if (v->ansi)
-		fprintf(stderr, "\r\033[K%s", line);
-	else
-		fprintf(stderr, "\r%s%*s", line, v->drawn > len ? v->drawn - len : 0, "");
-	fflush(stderr);
-	if (len > v->drawn || v->ansi)
-		v->drawn = len;
+	cli_progress_draw(v, line, len);
 	return 0;
-}
-
-int cli_upload_interrupted(void)
-{
-	return interrupted != 0;
-}
-
-void cli_upload_catch_sigint(struct sigaction *old)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_sigint;
-	sigaction(SIGINT, &sa, old);
 }
 
 char *cli_repo_id_from_url(const char *url, const char *fallback)
@@ -249,7 +188,7 @@ int cmd_upload(int argc, char **argv)
 	hf_commit_info *info = NULL;
 	hf_upload_options uo = HF_UPLOAD_OPTIONS_INIT;
 	hf_repo_options ro = HF_REPO_OPTIONS_INIT;
-	cli_upload_view view;
+	cli_progress_line view;
 	struct sigaction old_sa;
 	struct stat st;
 	cli_opt opts[] = {
@@ -410,11 +349,11 @@ int cmd_upload(int argc, char **argv)
 	uo.exclude_count = exclude.count;
 	uo.delete_patterns = del.items;
 	uo.delete_count = del.count;
-	cli_upload_view_init(&view, fmt == CLI_FMT_HUMAN && isatty(STDERR_FILENO) &&
+	cli_progress_init(&view, fmt == CLI_FMT_HUMAN && isatty(STDERR_FILENO) &&
 					    hf_client_config(client)->disable_progress_bars != 1);
 	uo.progress = cli_upload_progress;
 	uo.progress_payload = &view;
-	cli_upload_catch_sigint(&old_sa);
+	cli_catch_sigint(&old_sa);
 	if (is_file)
 		rc = hf_upload_file(&info, client, repo_id, local_path,
 				    strcmp(path_in_repo, ".") == 0 ? NULL : path_in_repo, &uo);
@@ -422,9 +361,9 @@ int cmd_upload(int argc, char **argv)
 		rc = hf_upload_folder(&info, client, repo_id, local_path,
 				      strcmp(path_in_repo, ".") == 0 ? NULL : path_in_repo, &uo);
 	sigaction(SIGINT, &old_sa, NULL);
-	cli_upload_view_clear(&view);
+	cli_progress_clear(&view);
 	if (rc) {
-		if (interrupted) {
+		if (cli_interrupted()) {
 			cli_error_line("interrupted: nothing was committed",
 				       "run the same command again: files already sent are not sent again");
 			exit_code = 130;

@@ -45,7 +45,7 @@ int cmd_upload_large_folder(int argc, char **argv)
 	hf_client *client = NULL;
 	hf_upload_options uo = HF_UPLOAD_OPTIONS_INIT;
 	hf_repo_options ro = HF_REPO_OPTIONS_INIT;
-	cli_upload_view view;
+	cli_progress_line view;
 	struct sigaction old_sa;
 	struct stat st;
 	cli_opt opts[] = {
@@ -116,16 +116,16 @@ int cmd_upload_large_folder(int argc, char **argv)
 	uo.include_count = include.count;
 	uo.exclude = exclude.items;
 	uo.exclude_count = exclude.count;
-	cli_upload_view_init(&view, !no_bars && isatty(STDERR_FILENO) &&
+	cli_progress_init(&view, !no_bars && isatty(STDERR_FILENO) &&
 					    hf_client_config(client)->disable_progress_bars != 1);
 	uo.progress = cli_upload_progress;
 	uo.progress_payload = &view;
-	cli_upload_catch_sigint(&old_sa);
+	cli_catch_sigint(&old_sa);
 	rc = hf_upload_large_folder(client, repo_id, pos[1], &uo);
 	sigaction(SIGINT, &old_sa, NULL);
-	cli_upload_view_clear(&view);
+	cli_progress_clear(&view);
 	if (rc) {
-		if (cli_upload_interrupted()) {
+		if (cli_interrupted()) {
 			cli_error_line("interrupted", "run the same command again: it uploads only what is left");
 			exit_code = 130;
 		} else {
