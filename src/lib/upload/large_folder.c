@@ -276,19 +276,7 @@ static int file_save_committed(ulf_file *f, long long ts_sec, long ts_nsec)
 /* <folder>/.cache/huggingface with its .gitignore "*" and CACHEDIR.TAG, as the official tool makes it. */
 static void prepare_cache_dir(const char *folder)
 {
-	char *base, *gi;
-	struct stat st;
-
-	if (hf__mkdirs_under(folder, ".cache/huggingface/upload", 0777) != 0)
-		return;
-	base = hf__path_join(folder, ".cache/huggingface");
-	gi = base ? hf__path_join(base, ".gitignore") : NULL;
-	if (gi && lstat(gi, &st) != 0)
-		(void)hf__write_file_atomic(gi, "*", 1, 0644);
-	if (base)
-		hf__cache_ensure_tag(base);
-	free(base);
-	free(gi);
+	hf__cache_prepare_local(folder, ".cache/huggingface/upload");
 }
 
 static int fs_error(hf_client *c, int err, const char *what, const char *path)
