@@ -130,8 +130,7 @@ int cmd_download(int argc, char **argv)
 	struct sigaction old_sa;
 	const hf_config *cfg;
 	cli_opt opts[] = {
-		{ "repo-type", 0, CLI_OPT_STRING, &repo_type, "TYPE", "model (default), dataset or space.", 0 },
-		{ "type", 0, CLI_OPT_STRING, &repo_type, "TYPE", "Same as --repo-type.", 0 },
+		CLI_OPTS_REPO_TYPE(repo_type),
 		{ "revision", 0, CLI_OPT_STRING, &revision, "REV", "Branch, tag, refs/pr/N or commit (default: main).", 0 },
 		{ "include", 0, CLI_OPT_LIST, &include, "PATTERN", "Only files matching this pattern (repeatable; '*' crosses '/').", 0 },
 		{ "exclude", 0, CLI_OPT_LIST, &exclude, "PATTERN", "Leave out files matching this pattern (repeatable).", 0 },
@@ -139,10 +138,9 @@ int cmd_download(int argc, char **argv)
 		{ "local-dir", 0, CLI_OPT_STRING, &local_dir, "DIR", "Write real files into DIR instead of the cache.", 0 },
 		{ "force-download", 0, CLI_OPT_BOOL, &force, NULL, "Download again even if cached.", 1 },
 		{ "dry-run", 0, CLI_OPT_BOOL, &dry_run, NULL, "Show what would be downloaded, download nothing.", 1 },
-		{ "token", 0, CLI_OPT_STRING, &token, "TOKEN", "Token to use (beats HF_TOKEN and the login).", 0 },
+		CLI_OPT_HUB_TOKEN(token),
 		{ "max-workers", 0, CLI_OPT_INT, &max_workers, "N", "Files downloaded at once (default 8).", 0 },
-		{ "format", 0, CLI_OPT_STRING, &format, "FORMAT", "Output format: auto, human, json, agent or quiet.", 0 },
-		{ "json", 0, CLI_OPT_BOOL, &json, NULL, "Same as --format json.", 0 },
+		CLI_OPTS_FORMAT(format, json),
 		{ "quiet", 'q', CLI_OPT_BOOL, &quiet, NULL, "Print only the path; no progress.", 0 },
 		CLI_OPT_END
 	};
@@ -174,8 +172,7 @@ int cmd_download(int argc, char **argv)
 	}
 	if (type_from_id)
 		repo_type = type_from_id;
-	if (repo_type && hf_repo_type_parse(&o.repo_type, repo_type) != HF_OK) {
-		cli_error_line("invalid --repo-type: use model, dataset or space", NULL);
+	if (cli_repo_type_arg(repo_type, &o.repo_type)) {
 		exit_code = CLI_EXIT_USAGE;
 		goto done;
 	}

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cmd_upload.h"
 
 /* The options every subcommand takes. */
 typedef struct common {
@@ -23,9 +24,8 @@ typedef struct common {
 #define COMMON_OPTS(cm) \
 	{ "repo-type", 0, CLI_OPT_STRING, &(cm).repo_type, "TYPE", "model (default), dataset or space.", 0 }, \
 	{ "type", 0, CLI_OPT_STRING, &(cm).repo_type, "TYPE", "model (default), dataset or space. Same as --repo-type.", 0 }, \
-	{ "token", 0, CLI_OPT_STRING, &(cm).token, "TOKEN", "Token to use (beats HF_TOKEN and the login).", 0 }, \
-	{ "format", 0, CLI_OPT_STRING, &(cm).format, "FORMAT", "Output format: auto, human, json, agent or quiet.", 0 }, \
-	{ "json", 0, CLI_OPT_BOOL, &(cm).json, NULL, "Same as --format json.", 0 }, \
+	CLI_OPT_HUB_TOKEN((cm).token), \
+	CLI_OPTS_FORMAT((cm).format, (cm).json), \
 	{ "quiet", 'q', CLI_OPT_BOOL, &(cm).quiet, NULL, "Print only the main value.", 0 }
 
 /* Resolve the common options; 0 to go on, else the exit code (already explained). */
@@ -34,10 +34,8 @@ static int common_setup(common *cm)
 	hf_repo_options_init(&cm->o, HF_REPO_OPTIONS_VERSION);
 	if (cli_format_resolve(cm->format, cm->json, cm->quiet, &cm->fmt) < 0)
 		return CLI_EXIT_USAGE;
-	if (cm->repo_type && hf_repo_type_parse(&cm->o.repo_type, cm->repo_type) != HF_OK) {
-		cli_error_line("invalid --repo-type: use model, dataset or space", NULL);
+	if (cli_repo_type_arg(cm->repo_type, &cm->o.repo_type))
 		return CLI_EXIT_USAGE;
-	}
 	cm->o.token = cm->token;
 	return 0;
 }
@@ -157,26 +155,12 @@ static int finish(common *cm, int exit_code)
 	return exit_code;
 }
 
-/* "https://hub/datasets/ns/name" -> "ns/name" (the official RepoUrl's repo_id). */
-static const char *id_from_url(const char *url, const char *fallback)
-{
-	const char *end = url + strlen(url), *p = end;
-	int slashes = 0;
-
-	while (p > url && slashes < 2) {
-		p--;
-		if (*p == '/')
-			slashes++;
-	}
-	return slashes == 2 && p + 1 < end ? p + 1 : fallback;
-}
-
 static int repos_create(int argc, char **argv)
 {
 	common cm = { 0 };
 	const char *sdk = NULL;
 	int private_ = 0, public_ = 0, exist_ok = 0, exit_code = 0, rc;
-	char *url = NULL;
+	char *url = NULL, *id = NULL;
 	cli_opt opts[] = {
 		COMMON_OPTS(cm),
 		{ "space-sdk", 0, CLI_OPT_STRING, &sdk, "SDK", "Spaces SDK: gradio (default), docker or static.", 0 },
@@ -200,11 +184,15 @@ static int repos_create(int argc, char **argv)
 	cm.o.space_sdk = sdk;
 	cm.o.visibility = private_ ? HF_VISIBILITY_PRIVATE : public_ ? HF_VISIBILITY_PUBLIC : HF_VISIBILITY_UNSET;
 	rc = hf_repo_create(&url, cm.client, cm.pos[0], &cm.o);
+	/* The official RepoUrl's repo_id: the last two components of the URL. */
+	if (!rc && !(id = cli_repo_id_from_url(url, cm.pos[0])))
+		rc = HF_ENOMEM;
 	{
-		const char *kv[] = { "repo_id", url ? id_from_url(url, cm.pos[0]) : NULL, "url", url, NULL, NULL };
+		const char *kv[] = { "repo_id", id, "url", url, NULL, NULL };
 
 		exit_code = outcome(&cm, rc, "Repo created", kv);
 	}
+	free(id);
 	hf_free(url);
 	return finish(&cm, exit_code);
 }

@@ -83,6 +83,38 @@ char *cli_repo_id_from_url(const char *url, const char *fallback)
 	return id;
 }
 
+int cli_upload_create_repo(char **url, char **repo_id, hf_client *client, const char *id,
+			   hf_repo_type type, const char *token, int private_)
+{
+	hf_repo_options ro = HF_REPO_OPTIONS_INIT;
+	int rc;
+
+	/* A missing Space is made with gradio, as the official CLI does. */
+	ro.repo_type = type;
+	ro.token = token;
+	ro.exist_ok = 1;
+	if (private_)
+		ro.visibility = HF_VISIBILITY_PRIVATE;
+	if (type == HF_REPO_SPACE)
+		ro.space_sdk = "gradio";
+	rc = hf_repo_create(url, client, id, &ro);
+	if (rc)
+		return cli_fail(client, rc);
+	*repo_id = cli_repo_id_from_url(*url, id);
+	return *repo_id ? 0 : hf_exit_code(HF_ENOMEM);
+}
+
+int cli_upload_exit(hf_client *client, int rc, const char *interrupted_msg, const char *hint)
+{
+	if (!rc)
+		return 0;
+	if (cli_interrupted()) {
+		cli_error_line(interrupted_msg, hint);
+		return 130;
+	}
+	return cli_fail(client, rc);
+}
+
 /*
  * hf upload --revision R without --create-pr: a branch R that does not
  * exist yet is created from the default branch (exist_ok, as the official
@@ -192,20 +224,15 @@ int cmd_upload(int argc, char **argv)
 	struct sigaction old_sa;
 	struct stat st;
 	cli_opt opts[] = {
-		{ "repo-type", 0, CLI_OPT_STRING, &repo_type, "TYPE", "model (default), dataset or space.", 0 },
-		{ "type", 0, CLI_OPT_STRING, &repo_type, "TYPE", "Same as --repo-type.", 0 },
+		CLI_OPTS_REPO_TYPE(repo_type),
 		{ "revision", 0, CLI_OPT_STRING, &revision, "REV", "Branch to commit to (created from main when missing).", 0 },
-		{ "private", 0, CLI_OPT_BOOL, &private_, NULL, "Create the repository private (when it does not exist).", 0 },
-		{ "include", 0, CLI_OPT_LIST, &include, "PATTERN", "Glob patterns to match files to upload (repeatable).", 0 },
-		{ "exclude", 0, CLI_OPT_LIST, &exclude, "PATTERN", "Glob patterns to exclude from files to upload (repeatable).", 0 },
+		CLI_OPTS_UPLOAD_FILES(private_, include, exclude),
 		{ "delete", 0, CLI_OPT_LIST, &del, "PATTERN", "Glob patterns for files to delete from the repo in the same commit.", 0 },
-		{ "commit-message", 0, CLI_OPT_STRING, &message, "TEXT", "The summary / title / first line of the commit.", 0 },
-		{ "commit-description", 0, CLI_OPT_STRING, &description, "TEXT", "The description of the commit.", 0 },
+		CLI_OPTS_COMMIT_TEXT(message, description),
 		{ "create-pr", 0, CLI_OPT_BOOL, &create_pr, NULL, "Upload as a new pull request.", 0 },
 		{ "every", 0, CLI_OPT_STRING, &every, "MINUTES", "Scheduled commits: not supported by this client.", 0 },
-		{ "token", 0, CLI_OPT_STRING, &token, "TOKEN", "Token to use (beats HF_TOKEN and the login).", 0 },
-		{ "format", 0, CLI_OPT_STRING, &format, "FORMAT", "Output format: auto, human, json, agent or quiet.", 0 },
-		{ "json", 0, CLI_OPT_BOOL, &json, NULL, "Same as --format json.", 0 },
+		CLI_OPT_HUB_TOKEN(token),
+		CLI_OPTS_FORMAT(format, json),
 		{ "quiet", 'q', CLI_OPT_BOOL, &quiet, NULL, "Print only the commit URL; no progress.", 0 },
 		CLI_OPT_END
 	};
@@ -235,8 +262,7 @@ int cmd_upload(int argc, char **argv)
 		exit_code = CLI_EXIT_USAGE;
 		goto done;
 	}
-	if (repo_type && hf_repo_type_parse(&uo.repo_type, repo_type) != HF_OK) {
-		cli_error_line("invalid --repo-type: use model, dataset or space", NULL);
+	if (cli_repo_type_arg(repo_type, &uo.repo_type)) {
 		exit_code = CLI_EXIT_USAGE;
 		goto done;
 	}
@@ -311,27 +337,12 @@ int cmd_upload(int argc, char **argv)
 	if (cli_client(&client, token, &exit_code))
 		goto done;
 
-	/* 1. the repository, created when missing (a Space as gradio). */
-	ro.token = token;
-	ro.exist_ok = 1;
-	if (private_)
-		ro.visibility = HF_VISIBILITY_PRIVATE;
-	if (uo.repo_type == HF_REPO_SPACE)
-		ro.space_sdk = "gradio";
-	rc = hf_repo_create(&url, client, pos[0], &ro);
-	if (rc) {
-		exit_code = cli_fail(client, rc);
+	/* 1. the repository, created when missing. */
+	exit_code = cli_upload_create_repo(&url, &repo_id, client, pos[0], uo.repo_type, token, private_);
+	if (exit_code)
 		goto done;
-	}
-	repo_id = cli_repo_id_from_url(url, pos[0]);
-	if (!repo_id) {
-		exit_code = hf_exit_code(HF_ENOMEM);
-		goto done;
-	}
 	/* 2. the branch. */
-	ro.exist_ok = 0;
-	ro.visibility = HF_VISIBILITY_UNSET;
-	ro.space_sdk = NULL;
+	ro.token = token;
 	if (revision && !create_pr) {
 		rc = ensure_branch(client, repo_id, &ro, revision);
 		if (rc) {
@@ -362,16 +373,10 @@ int cmd_upload(int argc, char **argv)
 				      strcmp(path_in_repo, ".") == 0 ? NULL : path_in_repo, &uo);
 	sigaction(SIGINT, &old_sa, NULL);
 	cli_progress_clear(&view);
-	if (rc) {
-		if (cli_interrupted()) {
-			cli_error_line("interrupted: nothing was committed",
-				       "run the same command again: files already sent are not sent again");
-			exit_code = 130;
-		} else {
-			exit_code = cli_fail(client, rc);
-		}
+	exit_code = cli_upload_exit(client, rc, "interrupted: nothing was committed",
+				    "run the same command again: files already sent are not sent again");
+	if (exit_code)
 		goto done;
-	}
 	if (info->no_op)
 		fprintf(stderr, "No files have been modified since last commit. Skipping to prevent empty commit.\n");
 	cli_print_commit(info, fmt);
