@@ -34,6 +34,18 @@ typedef struct cli_opt {
 /* Ends an option table. */
 #define CLI_OPT_END { NULL, 0, CLI_OPT_BOOL, NULL, NULL, NULL, 0 }
 
+/* --repo-type / --type TYPE into var (const char *); parse it with cli_repo_type_arg(). */
+#define CLI_OPTS_REPO_TYPE(var) \
+	{ "repo-type", 0, CLI_OPT_STRING, &(var), "TYPE", "model (default), dataset or space.", 0 }, \
+	{ "type", 0, CLI_OPT_STRING, &(var), "TYPE", "Same as --repo-type.", 0 }
+/* --token TOKEN for a command that talks to the Hub. */
+#define CLI_OPT_HUB_TOKEN(var) \
+	{ "token", 0, CLI_OPT_STRING, &(var), "TOKEN", "Token to use (beats HF_TOKEN and the login).", 0 }
+/* --format FORMAT and --json, for cli_format_resolve() (with a command's own -q). */
+#define CLI_OPTS_FORMAT(format, json) \
+	{ "format", 0, CLI_OPT_STRING, &(format), "FORMAT", "Output format: auto, human, json, agent or quiet.", 0 }, \
+	{ "json", 0, CLI_OPT_BOOL, &(json), NULL, "Same as --format json.", 0 }
+
 typedef struct cli_command {
 	const char *path;      /* "hf auth login" */
 	const char *args;      /* "[OPTIONS]" or "REPO_ID [FILES]..." */
@@ -58,6 +70,8 @@ typedef enum cli_format { CLI_FMT_HUMAN, CLI_FMT_JSON, CLI_FMT_QUIET, CLI_FMT_AG
 
 /* Resolve --format/--json/-q into a format; -1 with a printed error on a bad value. */
 int cli_format_resolve(const char *format, int json, int quiet, cli_format *out);
+/* --repo-type into *out (left as is when name is NULL); -1 with a printed error on a bad name. */
+int cli_repo_type_arg(const char *name, hf_repo_type *out);
 /* "✓" where the terminal can show it, else "[OK]". */
 const char *cli_ok_mark(void);
 /* Print "Error: <msg>" and, unless quiet, "Hint: <hint>" to stderr. */

@@ -86,8 +86,7 @@ int cmd_cache_verify(int argc, char **argv)
 		exit_code = CLI_EXIT_USAGE;
 		goto done;
 	}
-	if (repo_type && hf_repo_type_parse(&o.repo_type, repo_type) != HF_OK) {
-		cli_error_line("invalid --repo-type: use model, dataset or space", NULL);
+	if (cli_repo_type_arg(repo_type, &o.repo_type)) {
 		exit_code = CLI_EXIT_USAGE;
 		goto done;
 	}

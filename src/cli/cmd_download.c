@@ -8,46 +8,10 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
-
-static volatile sig_atomic_t interrupted;
-
-static void on_sigint(int sig)
-{
-	(void)sig;
-	interrupted = 1;
-}
-
-typedef struct progress_view {
-	int show;
-	int ansi;	/* may erase with ESC[K (cli_color); else pad with spaces */
-	double start;
-	int drawn;	/* width of the line on screen, 0: none */
-} progress_view;
-
-/* Take the progress line off the screen. */
-static void progress_clear(progress_view *v)
-{
-	if (!v->drawn)
-		return;
-	if (v->ansi)
-		fputs("\r\033[K", stderr);
-	else
-		fprintf(stderr, "\r%*s\r", v->drawn, "");
-	fflush(stderr);
-	v->drawn = 0;
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
+#include "progress.h"
 
 void cli_format_size(char *out, size_t len, double bytes)
 {
@@ -66,16 +30,16 @@ void cli_format_size(char *out, size_t len, double bytes)
 
 static int on_progress(const hf_progress *p, void *payload)
 {
-	progress_view *v = payload;
+	cli_progress_line *v = payload;
 	char done[32], total[32], rate[32], eta[32] = "--:--", line[256];
 	double elapsed, speed;
 	int len;
 
-	if (interrupted)
+	if (cli_interrupted())
 		return 1;
 	if (!v->show)
 		return 0;
-	elapsed = now_s() - v->start;
+	elapsed = cli_progress_elapsed(v);
 	speed = elapsed > 0.2 ? (double)p->bytes_done / elapsed : 0;
 	cli_format_size(done, sizeof(done), (double)p->bytes_done);
 	cli_format_size(total, sizeof(total), (double)p->bytes_total);
@@ -87,17 +51,7 @@ static int on_progress(const hf_progress *p, void *payload)
 	}
 	len = snprintf(line, sizeof(line), "Fetching %zu/%zu files  %s / %s  %s/s  ETA %s  %.40s",
 		       p->files_done, p->files_total, done, total, rate, eta, p->file ? p->file : "");
-	if (len < 0)
-		return 0;
-	if (len >= (int)sizeof(line))
-		len = (int)sizeof(line) - 1;
-	if (v->ansi)
-		fprintf(stderr, "\r\033[K%s", line);
-	else
-		fprintf(stderr, "\r%s%*s", line, v->drawn > len ? v->drawn - len : 0, "");
-	fflush(stderr);
-	if (len > v->drawn || v->ansi)
-		v->drawn = len;
+	cli_progress_draw(v, line, len);
 	return 0;
 }
 
@@ -172,12 +126,11 @@ int cmd_download(int argc, char **argv)
 	cli_format fmt;
 	hf_client *client = NULL;
 	hf_download_options o = HF_DOWNLOAD_OPTIONS_INIT;
-	progress_view view = { 0, 0, 0, 0 };
-	struct sigaction sa, old_sa;
+	cli_progress_line view;
+	struct sigaction old_sa;
 	const hf_config *cfg;
 	cli_opt opts[] = {
-		{ "repo-type", 0, CLI_OPT_STRING, &repo_type, "TYPE", "model (default), dataset or space.", 0 },
-		{ "type", 0, CLI_OPT_STRING, &repo_type, "TYPE", "Same as --repo-type.", 0 },
+		CLI_OPTS_REPO_TYPE(repo_type),
 		{ "revision", 0, CLI_OPT_STRING, &revision, "REV", "Branch, tag, refs/pr/N or commit (default: main).", 0 },
 		{ "include", 0, CLI_OPT_LIST, &include, "PATTERN", "Only files matching this pattern (repeatable; '*' crosses '/').", 0 },
 		{ "exclude", 0, CLI_OPT_LIST, &exclude, "PATTERN", "Leave out files matching this pattern (repeatable).", 0 },
@@ -185,10 +138,9 @@ int cmd_download(int argc, char **argv)
 		{ "local-dir", 0, CLI_OPT_STRING, &local_dir, "DIR", "Write real files into DIR instead of the cache.", 0 },
 		{ "force-download", 0, CLI_OPT_BOOL, &force, NULL, "Download again even if cached.", 1 },
 		{ "dry-run", 0, CLI_OPT_BOOL, &dry_run, NULL, "Show what would be downloaded, download nothing.", 1 },
-		{ "token", 0, CLI_OPT_STRING, &token, "TOKEN", "Token to use (beats HF_TOKEN and the login).", 0 },
+		CLI_OPT_HUB_TOKEN(token),
 		{ "max-workers", 0, CLI_OPT_INT, &max_workers, "N", "Files downloaded at once (default 8).", 0 },
-		{ "format", 0, CLI_OPT_STRING, &format, "FORMAT", "Output format: auto, human, json, agent or quiet.", 0 },
-		{ "json", 0, CLI_OPT_BOOL, &json, NULL, "Same as --format json.", 0 },
+		CLI_OPTS_FORMAT(format, json),
 		{ "quiet", 'q', CLI_OPT_BOOL, &quiet, NULL, "Print only the path; no progress.", 0 },
 		CLI_OPT_END
 	};
@@ -220,8 +172,7 @@ int cmd_download(int argc, char **argv)
 	}
 	if (type_from_id)
 		repo_type = type_from_id;
-	if (repo_type && hf_repo_type_parse(&o.repo_type, repo_type) != HF_OK) {
-		cli_error_line("invalid --repo-type: use model, dataset or space", NULL);
+	if (cli_repo_type_arg(repo_type, &o.repo_type)) {
 		exit_code = CLI_EXIT_USAGE;
 		goto done;
 	}
@@ -281,14 +232,11 @@ int cmd_download(int argc, char **argv)
 	}
 
 	/* Never on a non-terminal; NO_COLOR keeps it but without escape sequences. */
-	view.show = fmt == CLI_FMT_HUMAN && isatty(STDERR_FILENO) && cfg->disable_progress_bars != 1;
-	view.ansi = cli_color(stderr);
-	view.start = now_s();
+	cli_progress_init(&view, fmt == CLI_FMT_HUMAN && isatty(STDERR_FILENO) &&
+					 cfg->disable_progress_bars != 1);
 	o.progress = on_progress;
 	o.progress_payload = &view;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_sigint;
-	sigaction(SIGINT, &sa, &old_sa);
+	cli_catch_sigint(&old_sa);
 	if (npos == 2 && pos[1][strlen(pos[1]) - 1] != '/') {
 		o.include = NULL;
 		o.include_count = 0;
@@ -315,10 +263,10 @@ int cmd_download(int argc, char **argv)
 				free((char *)(uintptr_t)patterns[i - 1]);
 	}
 	sigaction(SIGINT, &old_sa, NULL);
-	progress_clear(&view);
+	cli_progress_clear(&view);
 	if (rc) {
-		exit_code = interrupted ? 130 : cli_fail(client, rc);
-		if (interrupted)
+		exit_code = cli_interrupted() ? 130 : cli_fail(client, rc);
+		if (cli_interrupted())
 			cli_error_line("interrupted", "run the same command again: the download resumes where it stopped");
 		goto done;
 	}

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cmd_upload.h"
 
 /* The options every subcommand takes. */
 typedef struct common {
@@ -15,14 +16,16 @@ typedef struct common {
 	int json, quiet;
 	cli_format fmt;
 	hf_repo_options o;
+	char **pos; /* the positional arguments */
+	int npos;
+	hf_client *client;
 } common;
 
 #define COMMON_OPTS(cm) \
 	{ "repo-type", 0, CLI_OPT_STRING, &(cm).repo_type, "TYPE", "model (default), dataset or space.", 0 }, \
 	{ "type", 0, CLI_OPT_STRING, &(cm).repo_type, "TYPE", "model (default), dataset or space. Same as --repo-type.", 0 }, \
-	{ "token", 0, CLI_OPT_STRING, &(cm).token, "TOKEN", "Token to use (beats HF_TOKEN and the login).", 0 }, \
-	{ "format", 0, CLI_OPT_STRING, &(cm).format, "FORMAT", "Output format: auto, human, json, agent or quiet.", 0 }, \
-	{ "json", 0, CLI_OPT_BOOL, &(cm).json, NULL, "Same as --format json.", 0 }, \
+	CLI_OPT_HUB_TOKEN((cm).token), \
+	CLI_OPTS_FORMAT((cm).format, (cm).json), \
 	{ "quiet", 'q', CLI_OPT_BOOL, &(cm).quiet, NULL, "Print only the main value.", 0 }
 
 /* Resolve the common options; 0 to go on, else the exit code (already explained). */
@@ -31,10 +34,8 @@ static int common_setup(common *cm)
 	hf_repo_options_init(&cm->o, HF_REPO_OPTIONS_VERSION);
 	if (cli_format_resolve(cm->format, cm->json, cm->quiet, &cm->fmt) < 0)
 		return CLI_EXIT_USAGE;
-	if (cm->repo_type && hf_repo_type_parse(&cm->o.repo_type, cm->repo_type) != HF_OK) {
-		cli_error_line("invalid --repo-type: use model, dataset or space", NULL);
+	if (cli_repo_type_arg(cm->repo_type, &cm->o.repo_type))
 		return CLI_EXIT_USAGE;
-	}
 	cm->o.token = cm->token;
 	return 0;
 }
@@ -117,13 +118,12 @@ static int confirm(int yes, const char *question, int *exit_code)
 	return 1;
 }
 
-/* Parse, set up, make the client. 0 to run; else *exit_code says how to end. */
-static int start(const cli_command *cmd, int argc, char **argv, common *cm, char ***pos, int *npos,
-		 hf_client **client, int *exit_code)
+/* Parse and set up. 0 to run; else *exit_code says how to end. */
+static int start(const cli_command *cmd, int argc, char **argv, common *cm, int *exit_code)
 {
-	int rc = cli_parse(cmd, argc, argv, pos, npos);
+	int rc = cli_parse(cmd, argc, argv, &cm->pos, &cm->npos);
 
-	*client = NULL;
+	cm->client = NULL;
 	if (rc) {
 		*exit_code = rc > 0 ? 0 : CLI_EXIT_USAGE;
 		return -1;
@@ -133,32 +133,34 @@ static int start(const cli_command *cmd, int argc, char **argv, common *cm, char
 	return 0;
 }
 
-static int make_client(common *cm, hf_client **client, int *exit_code)
+static int make_client(common *cm, int *exit_code)
 {
-	return cli_client(client, cm->token, exit_code) ? -1 : 0;
+	return cli_client(&cm->client, cm->token, exit_code) ? -1 : 0;
 }
 
-/* "https://hub/datasets/ns/name" -> "ns/name" (the official RepoUrl's repo_id). */
-static const char *id_from_url(const char *url, const char *fallback)
+/* The end of a call: its failure explained, else its summary (result()). The exit code. */
+static int outcome(const common *cm, int rc, const char *message, const char *const *kv)
 {
-	const char *end = url + strlen(url), *p = end;
-	int slashes = 0;
+	if (rc)
+		return cli_fail(cm->client, rc);
+	result(cm, message, kv);
+	return 0;
+}
 
-	while (p > url && slashes < 2) {
-		p--;
-		if (*p == '/')
-			slashes++;
-	}
-	return slashes == 2 && p + 1 < end ? p + 1 : fallback;
+/* What start() and make_client() made, freed. Returns exit_code. */
+static int finish(common *cm, int exit_code)
+{
+	free(cm->pos);
+	hf_client_free(cm->client);
+	return exit_code;
 }
 
 static int repos_create(int argc, char **argv)
 {
 	common cm = { 0 };
 	const char *sdk = NULL;
-	int private_ = 0, public_ = 0, exist_ok = 0, npos, exit_code = 0, rc;
-	char **pos = NULL, *url = NULL;
-	hf_client *client = NULL;
+	int private_ = 0, public_ = 0, exist_ok = 0, exit_code = 0, rc;
+	char *url = NULL, *id = NULL;
 	cli_opt opts[] = {
 		COMMON_OPTS(cm),
 		{ "space-sdk", 0, CLI_OPT_STRING, &sdk, "SDK", "Spaces SDK: gradio (default), docker or static.", 0 },
@@ -176,35 +178,30 @@ static int repos_create(int argc, char **argv)
 		opts, 1, 1
 	};
 
-	if (start(&cmd, argc, argv, &cm, &pos, &npos, &client, &exit_code) ||
-	    make_client(&cm, &client, &exit_code))
-		goto done;
+	if (start(&cmd, argc, argv, &cm, &exit_code) || make_client(&cm, &exit_code))
+		return finish(&cm, exit_code);
 	cm.o.exist_ok = exist_ok;
 	cm.o.space_sdk = sdk;
 	cm.o.visibility = private_ ? HF_VISIBILITY_PRIVATE : public_ ? HF_VISIBILITY_PUBLIC : HF_VISIBILITY_UNSET;
-	rc = hf_repo_create(&url, client, pos[0], &cm.o);
-	if (rc) {
-		exit_code = cli_fail(client, rc);
-		goto done;
-	}
+	rc = hf_repo_create(&url, cm.client, cm.pos[0], &cm.o);
+	/* The official RepoUrl's repo_id: the last two components of the URL. */
+	if (!rc && !(id = cli_repo_id_from_url(url, cm.pos[0])))
+		rc = HF_ENOMEM;
 	{
-		const char *kv[] = { "repo_id", id_from_url(url, pos[0]), "url", url, NULL, NULL };
+		const char *kv[] = { "repo_id", id, "url", url, NULL, NULL };
 
-		result(&cm, "Repo created", kv);
+		exit_code = outcome(&cm, rc, "Repo created", kv);
 	}
-done:
+	free(id);
 	hf_free(url);
-	free(pos);
-	hf_client_free(client);
-	return exit_code;
+	return finish(&cm, exit_code);
 }
 
 static int repos_delete(int argc, char **argv)
 {
 	common cm = { 0 };
-	int missing_ok = 0, yes = 0, npos, exit_code = 0, rc;
-	char **pos = NULL, *question = NULL;
-	hf_client *client = NULL;
+	int missing_ok = 0, yes = 0, exit_code = 0;
+	char *question = NULL;
 	cli_opt opts[] = {
 		COMMON_OPTS(cm),
 		{ "missing-ok", 0, CLI_OPT_BOOL, &missing_ok, NULL, "Do not fail if the repository does not exist.", 1 },
@@ -219,40 +216,26 @@ static int repos_delete(int argc, char **argv)
 		opts, 1, 1
 	};
 
-	if (start(&cmd, argc, argv, &cm, &pos, &npos, &client, &exit_code))
-		goto done;
+	if (start(&cmd, argc, argv, &cm, &exit_code))
+		return finish(&cm, exit_code);
 	if (asprintf(&question, "You are about to permanently delete %s '%s'. Proceed?", type_name(&cm),
-		     pos[0]) < 0) {
+		     cm.pos[0]) < 0) {
 		question = NULL;
 		exit_code = 1;
-		goto done;
-	}
-	if (!confirm(yes, question, &exit_code) || make_client(&cm, &client, &exit_code))
-		goto done;
-	cm.o.missing_ok = missing_ok;
-	rc = hf_repo_delete(client, pos[0], &cm.o);
-	if (rc) {
-		exit_code = cli_fail(client, rc);
-		goto done;
-	}
-	{
-		const char *kv[] = { "repo_id", pos[0], NULL, NULL };
+	} else if (confirm(yes, question, &exit_code) && !make_client(&cm, &exit_code)) {
+		const char *kv[] = { "repo_id", cm.pos[0], NULL, NULL };
 
-		result(&cm, "Repo deleted", kv);
+		cm.o.missing_ok = missing_ok;
+		exit_code = outcome(&cm, hf_repo_delete(cm.client, cm.pos[0], &cm.o), "Repo deleted", kv);
 	}
-done:
 	free(question);
-	free(pos);
-	hf_client_free(client);
-	return exit_code;
+	return finish(&cm, exit_code);
 }
 
 static int repos_move(int argc, char **argv)
 {
 	common cm = { 0 };
-	int npos, exit_code = 0, rc;
-	char **pos = NULL;
-	hf_client *client = NULL;
+	int exit_code = 0;
 	cli_opt opts[] = { COMMON_OPTS(cm), CLI_OPT_END };
 	const cli_command cmd = {
 		"hf repos move", "FROM_ID TO_ID [OPTIONS]",
@@ -260,32 +243,21 @@ static int repos_move(int argc, char **argv)
 		"Both ids are 'namespace/name'. Exit code 12 when the target exists.", opts, 2, 2
 	};
 
-	if (start(&cmd, argc, argv, &cm, &pos, &npos, &client, &exit_code) ||
-	    make_client(&cm, &client, &exit_code))
-		goto done;
-	rc = hf_repo_move(client, pos[0], pos[1], &cm.o);
-	if (rc) {
-		exit_code = cli_fail(client, rc);
-		goto done;
-	}
+	if (start(&cmd, argc, argv, &cm, &exit_code) || make_client(&cm, &exit_code))
+		return finish(&cm, exit_code);
 	{
-		const char *kv[] = { "from_id", pos[0], "to_id", pos[1], NULL, NULL };
+		const char *kv[] = { "from_id", cm.pos[0], "to_id", cm.pos[1], NULL, NULL };
 
-		result(&cm, "Repo moved", kv);
+		exit_code = outcome(&cm, hf_repo_move(cm.client, cm.pos[0], cm.pos[1], &cm.o), "Repo moved", kv);
 	}
-done:
-	free(pos);
-	hf_client_free(client);
-	return exit_code;
+	return finish(&cm, exit_code);
 }
 
 static int repos_settings(int argc, char **argv)
 {
 	common cm = { 0 };
 	const char *gated = NULL;
-	int private_ = 0, public_ = 0, npos, exit_code = 0, rc;
-	char **pos = NULL;
-	hf_client *client = NULL;
+	int private_ = 0, public_ = 0, exit_code = 0;
 	cli_opt opts[] = {
 		COMMON_OPTS(cm),
 		{ "gated", 0, CLI_OPT_STRING, &gated, "auto|manual|false", "The gated status for the repository.", 0 },
@@ -298,45 +270,34 @@ static int repos_settings(int argc, char **argv)
 		"Give --private, --public, --gated or several of them.", opts, 1, 1
 	};
 
-	if (start(&cmd, argc, argv, &cm, &pos, &npos, &client, &exit_code))
-		goto done;
+	if (start(&cmd, argc, argv, &cm, &exit_code))
+		return finish(&cm, exit_code);
 	if (gated && strcmp(gated, "auto") && strcmp(gated, "manual") && strcmp(gated, "false")) {
 		cli_error_line("invalid --gated: use auto, manual or false", NULL);
-		exit_code = CLI_EXIT_USAGE;
-		goto done;
+		return finish(&cm, CLI_EXIT_USAGE);
 	}
 	if (!gated && !private_ && !public_) {
 		cli_error_line("no setting to update", "pass --private, --public or --gated");
-		exit_code = CLI_EXIT_USAGE;
-		goto done;
+		return finish(&cm, CLI_EXIT_USAGE);
 	}
-	if (make_client(&cm, &client, &exit_code))
-		goto done;
+	if (make_client(&cm, &exit_code))
+		return finish(&cm, exit_code);
 	cm.o.gated = gated;
 	cm.o.visibility = private_ ? HF_VISIBILITY_PRIVATE : public_ ? HF_VISIBILITY_PUBLIC : HF_VISIBILITY_UNSET;
-	rc = hf_repo_update_settings(client, pos[0], &cm.o);
-	if (rc) {
-		exit_code = cli_fail(client, rc);
-		goto done;
-	}
 	{
-		const char *kv[] = { "repo_id", pos[0], NULL, NULL };
+		const char *kv[] = { "repo_id", cm.pos[0], NULL, NULL };
 
-		result(&cm, "Repo settings updated", kv);
+		exit_code = outcome(&cm, hf_repo_update_settings(cm.client, cm.pos[0], &cm.o),
+				    "Repo settings updated", kv);
 	}
-done:
-	free(pos);
-	hf_client_free(client);
-	return exit_code;
+	return finish(&cm, exit_code);
 }
 
 static int branch_create(int argc, char **argv)
 {
 	common cm = { 0 };
 	const char *revision = NULL;
-	int exist_ok = 0, npos, exit_code = 0, rc;
-	char **pos = NULL;
-	hf_client *client = NULL;
+	int exist_ok = 0, exit_code = 0;
 	cli_opt opts[] = {
 		COMMON_OPTS(cm),
 		{ "revision", 0, CLI_OPT_STRING, &revision, "REV", "Start the branch here (default: the head of main).", 0 },
@@ -348,33 +309,23 @@ static int branch_create(int argc, char **argv)
 		"Exit code 12 when the branch exists (without --exist-ok).", opts, 2, 2
 	};
 
-	if (start(&cmd, argc, argv, &cm, &pos, &npos, &client, &exit_code) ||
-	    make_client(&cm, &client, &exit_code))
-		goto done;
+	if (start(&cmd, argc, argv, &cm, &exit_code) || make_client(&cm, &exit_code))
+		return finish(&cm, exit_code);
 	cm.o.revision = revision;
 	cm.o.exist_ok = exist_ok;
-	rc = hf_branch_create(client, pos[0], pos[1], &cm.o);
-	if (rc) {
-		exit_code = cli_fail(client, rc);
-		goto done;
-	}
 	{
-		const char *kv[] = { "branch", pos[1], "repo_type", type_name(&cm), "repo_id", pos[0], NULL, NULL };
+		const char *kv[] = { "branch", cm.pos[1], "repo_type", type_name(&cm), "repo_id", cm.pos[0], NULL, NULL };
 
-		result(&cm, "Branch created", kv);
+		exit_code = outcome(&cm, hf_branch_create(cm.client, cm.pos[0], cm.pos[1], &cm.o),
+				    "Branch created", kv);
 	}
-done:
-	free(pos);
-	hf_client_free(client);
-	return exit_code;
+	return finish(&cm, exit_code);
 }
 
 static int branch_delete(int argc, char **argv)
 {
 	common cm = { 0 };
-	int yes = 0, npos, exit_code = 0, rc;
-	char **pos = NULL;
-	hf_client *client = NULL;
+	int yes = 0, exit_code = 0;
 	cli_opt opts[] = {
 		COMMON_OPTS(cm),
 		/* Accepted for scripts; like the official command this one does not ask. */
@@ -386,32 +337,24 @@ static int branch_delete(int argc, char **argv)
 		NULL, opts, 2, 2
 	};
 
-	if (start(&cmd, argc, argv, &cm, &pos, &npos, &client, &exit_code) ||
-	    make_client(&cm, &client, &exit_code))
-		goto done;
-	rc = hf_branch_delete(client, pos[0], pos[1], &cm.o);
-	if (rc) {
-		exit_code = cli_fail(client, rc);
-		goto done;
-	}
+	if (start(&cmd, argc, argv, &cm, &exit_code) || make_client(&cm, &exit_code))
+		return finish(&cm, exit_code);
 	{
-		const char *kv[] = { "branch", pos[1], "repo_type", type_name(&cm), "repo_id", pos[0], NULL, NULL };
+		const char *kv[] = { "branch", cm.pos[1], "repo_type", type_name(&cm), "repo_id", cm.pos[0], NULL, NULL };
 
-		result(&cm, "Branch deleted", kv);
+		exit_code = outcome(&cm, hf_branch_delete(cm.client, cm.pos[0], cm.pos[1], &cm.o),
+				    "Branch deleted", kv);
 	}
-done:
-	free(pos);
-	hf_client_free(client);
-	return exit_code;
+	return finish(&cm, exit_code);
 }
 
 /* "Model 'x' not found." and the official command's other tag messages. */
 enum { NAME_NONE, NAME_REVISION, NAME_TAG };
 
-static int tag_fail(hf_client *client, int rc, const common *cm, const char *repo_id, int kind,
-		    const char *name)
+static int tag_fail(int rc, const common *cm, int kind, const char *name)
 {
-	const hf_error *e = hf_client_error(client);
+	const char *repo_id = cm->pos[0];
+	const hf_error *e = hf_client_error(cm->client);
 	char msg[512], type[16];
 
 	if (rc == HF_ENOTFOUND && e && e->hub_code && strcmp(e->hub_code, "RevisionNotFound") == 0 && kind != NAME_NONE) {
@@ -430,16 +373,15 @@ static int tag_fail(hf_client *client, int rc, const common *cm, const char *rep
 				    "that can read it");
 		return hf_exit_code(rc);
 	}
-	return cli_fail(client, rc);
+	return cli_fail(cm->client, rc);
 }
 
 static int tag_create(int argc, char **argv)
 {
 	common cm = { 0 };
 	const char *revision = NULL, *message = NULL;
-	int npos, exit_code = 0, rc;
-	char **pos = NULL, msg[512];
-	hf_client *client = NULL;
+	int exit_code = 0, rc;
+	char msg[512];
 	cli_opt opts[] = {
 		COMMON_OPTS(cm),
 		{ "message", 'm', CLI_OPT_STRING, &message, "MSG", "The description of the tag to create.", 0 },
@@ -451,32 +393,23 @@ static int tag_create(int argc, char **argv)
 		"Exit code 12 when the tag exists.", opts, 2, 2
 	};
 
-	if (start(&cmd, argc, argv, &cm, &pos, &npos, &client, &exit_code) ||
-	    make_client(&cm, &client, &exit_code))
-		goto done;
+	if (start(&cmd, argc, argv, &cm, &exit_code) || make_client(&cm, &exit_code))
+		return finish(&cm, exit_code);
 	cm.o.revision = revision;
 	cm.o.message = message;
-	rc = hf_tag_create(client, pos[0], pos[1], &cm.o);
+	rc = hf_tag_create(cm.client, cm.pos[0], cm.pos[1], &cm.o);
 	if (rc == HF_EEXISTS) {
-		snprintf(msg, sizeof(msg), "Tag '%s' already exists on '%s'.", pos[1], pos[0]);
+		snprintf(msg, sizeof(msg), "Tag '%s' already exists on '%s'.", cm.pos[1], cm.pos[0]);
 		cli_error_line(msg, "choose another name, or delete the tag first: hf repos tag delete");
 		exit_code = hf_exit_code(rc);
-		goto done;
-	}
-	if (rc) {
-		exit_code = tag_fail(client, rc, &cm, pos[0], NAME_REVISION,
-				     revision ? revision : "main");
-		goto done;
-	}
-	{
-		const char *kv[] = { "tag", pos[1], "repo_type", type_name(&cm), "repo_id", pos[0], NULL, NULL };
+	} else if (rc) {
+		exit_code = tag_fail(rc, &cm, NAME_REVISION, revision ? revision : "main");
+	} else {
+		const char *kv[] = { "tag", cm.pos[1], "repo_type", type_name(&cm), "repo_id", cm.pos[0], NULL, NULL };
 
 		result(&cm, "Tag created", kv);
 	}
-done:
-	free(pos);
-	hf_client_free(client);
-	return exit_code;
+	return finish(&cm, exit_code);
 }
 
 static void pad(const char *s, size_t width, int last)
@@ -562,36 +495,27 @@ static void tags_table(const common *cm, const hf_refs *refs)
 static int tag_list(int argc, char **argv)
 {
 	common cm = { 0 };
-	int npos, exit_code = 0, rc;
-	char **pos = NULL;
-	hf_client *client = NULL;
+	int exit_code = 0, rc;
 	hf_refs *refs = NULL;
 	cli_opt opts[] = { COMMON_OPTS(cm), CLI_OPT_END };
 	const cli_command cmd = { "hf repos tag list", "REPO_ID [OPTIONS]", "List tags for a repo.",
 				  "Alias: hf repos tag ls.", opts, 1, 1 };
 
-	if (start(&cmd, argc, argv, &cm, &pos, &npos, &client, &exit_code) ||
-	    make_client(&cm, &client, &exit_code))
-		goto done;
-	rc = hf_refs_list(&refs, client, pos[0], 0, &cm.o);
-	if (rc) {
-		exit_code = tag_fail(client, rc, &cm, pos[0], NAME_NONE, NULL);
-		goto done;
-	}
-	tags_table(&cm, refs);
-done:
+	if (start(&cmd, argc, argv, &cm, &exit_code) || make_client(&cm, &exit_code))
+		return finish(&cm, exit_code);
+	rc = hf_refs_list(&refs, cm.client, cm.pos[0], 0, &cm.o);
+	if (rc)
+		exit_code = tag_fail(rc, &cm, NAME_NONE, NULL);
+	else
+		tags_table(&cm, refs);
 	hf_refs_free(refs);
-	free(pos);
-	hf_client_free(client);
-	return exit_code;
+	return finish(&cm, exit_code);
 }
 
 static int tag_delete(int argc, char **argv)
 {
 	common cm = { 0 };
-	int yes = 0, npos, exit_code = 0, rc;
-	char **pos = NULL;
-	hf_client *client = NULL;
+	int yes = 0, exit_code = 0, rc;
 	cli_opt opts[] = {
 		COMMON_OPTS(cm),
 		{ "yes", 'y', CLI_OPT_BOOL, &yes, NULL, "Answer Yes to prompt automatically.", 0 },
@@ -604,27 +528,22 @@ static int tag_delete(int argc, char **argv)
 		opts, 2, 2
 	};
 
-	if (start(&cmd, argc, argv, &cm, &pos, &npos, &client, &exit_code))
-		goto done;
+	if (start(&cmd, argc, argv, &cm, &exit_code))
+		return finish(&cm, exit_code);
 	if (cm.fmt == CLI_FMT_HUMAN || cm.fmt == CLI_FMT_AGENT)
-		printf("You are about to delete tag %s on %s %s\n", pos[1], type_name(&cm), pos[0]);
+		printf("You are about to delete tag %s on %s %s\n", cm.pos[1], type_name(&cm), cm.pos[0]);
 	fflush(stdout);
-	if (!confirm(yes, "Proceed?", &exit_code) || make_client(&cm, &client, &exit_code))
-		goto done;
-	rc = hf_tag_delete(client, pos[0], pos[1], &cm.o);
+	if (!confirm(yes, "Proceed?", &exit_code) || make_client(&cm, &exit_code))
+		return finish(&cm, exit_code);
+	rc = hf_tag_delete(cm.client, cm.pos[0], cm.pos[1], &cm.o);
 	if (rc) {
-		exit_code = tag_fail(client, rc, &cm, pos[0], NAME_TAG, pos[1]);
-		goto done;
-	}
-	{
-		const char *kv[] = { "tag", pos[1], "repo_type", type_name(&cm), "repo_id", pos[0], NULL, NULL };
+		exit_code = tag_fail(rc, &cm, NAME_TAG, cm.pos[1]);
+	} else {
+		const char *kv[] = { "tag", cm.pos[1], "repo_type", type_name(&cm), "repo_id", cm.pos[0], NULL, NULL };
 
 		result(&cm, "Tag deleted", kv);
 	}
-done:
-	free(pos);
-	hf_client_free(client);
-	return exit_code;
+	return finish(&cm, exit_code);
 }
 
 static int cmd_repos_branch(int argc, char **argv)

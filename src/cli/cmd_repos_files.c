@@ -48,15 +48,12 @@ int cmd_repos_delete_files(int argc, char **argv)
 	hf_download_options dopt = HF_DOWNLOAD_OPTIONS_INIT;
 	hf_upload_options uo = HF_UPLOAD_OPTIONS_INIT;
 	cli_opt opts[] = {
-		{ "repo-type", 0, CLI_OPT_STRING, &repo_type, "TYPE", "model (default), dataset or space.", 0 },
-		{ "type", 0, CLI_OPT_STRING, &repo_type, "TYPE", "Same as --repo-type.", 0 },
+		CLI_OPTS_REPO_TYPE(repo_type),
 		{ "revision", 0, CLI_OPT_STRING, &revision, "REV", "Branch to commit to (default: main).", 0 },
-		{ "commit-message", 0, CLI_OPT_STRING, &message, "TEXT", "The summary / title / first line of the commit.", 0 },
-		{ "commit-description", 0, CLI_OPT_STRING, &description, "TEXT", "The description of the commit.", 0 },
+		CLI_OPTS_COMMIT_TEXT(message, description),
 		{ "create-pr", 0, CLI_OPT_BOOL, &create_pr, NULL, "Delete in a new pull request.", 0 },
-		{ "token", 0, CLI_OPT_STRING, &token, "TOKEN", "Token to use (beats HF_TOKEN and the login).", 0 },
-		{ "format", 0, CLI_OPT_STRING, &format, "FORMAT", "Output format: auto, human, json, agent or quiet.", 0 },
-		{ "json", 0, CLI_OPT_BOOL, &json, NULL, "Same as --format json.", 0 },
+		CLI_OPT_HUB_TOKEN(token),
+		CLI_OPTS_FORMAT(format, json),
 		{ "quiet", 'q', CLI_OPT_BOOL, &quiet, NULL, "Print only the commit URL.", 0 },
 		CLI_OPT_END
 	};
@@ -78,8 +75,7 @@ int cmd_repos_delete_files(int argc, char **argv)
 		exit_code = CLI_EXIT_USAGE;
 		goto done;
 	}
-	if (repo_type && hf_repo_type_parse(&uo.repo_type, repo_type) != HF_OK) {
-		cli_error_line("invalid --repo-type: use model, dataset or space", NULL);
+	if (cli_repo_type_arg(repo_type, &uo.repo_type)) {
 		exit_code = CLI_EXIT_USAGE;
 		goto done;
 	}

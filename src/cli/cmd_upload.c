@@ -10,61 +10,24 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "cmd_upload.h"
 
-static volatile sig_atomic_t interrupted;
-
-static void on_sigint(int sig)
-{
-	(void)sig;
-	interrupted = 1;
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-void cli_upload_view_init(cli_upload_view *v, int show)
-{
-	memset(v, 0, sizeof(*v));
-	v->show = show;
-	v->ansi = cli_color(stderr);
-	v->start = now_s();
-}
-
-void cli_upload_view_clear(cli_upload_view *v)
-{
-	if (!v->drawn)
-		return;
-	if (v->ansi)
-		fputs("\r\033[K", stderr);
-	else
-		fprintf(stderr, "\r%*s\r", v->drawn, "");
-	fflush(stderr);
-	v->drawn = 0;
-}
-
 /* The download command's one-line style (cmd_download.c), per phase. */
 int cli_upload_progress(const hf_upload_progress *p, void *payload)
 {
-	cli_upload_view *v = payload;
+	cli_progress_line *v = payload;
 	char done[32], total[32], rate[32], line[256];
 	double elapsed, speed;
 	int len;
 
-	if (interrupted)
+	if (cli_interrupted())
 		return 1;
 	if (!v->show)
 		return 0;
-	elapsed = now_s() - v->start;
+	elapsed = cli_progress_elapsed(v);
 	switch (p->phase) {
 	case HF_UPLOAD_HASHING:
 		cli_format_size(done, sizeof(done), (double)p->bytes_hashed);
@@ -85,35 +48,11 @@ int cli_upload_progress(const hf_upload_progress *p, void *payload)
 			       p->files_total == 1 ? "" : "s");
 		break;
 	default:
-		cli_upload_view_clear(v);
+		cli_progress_clear(v);
 		return 0;
 	}
-	if (len < 0)
-		return 0;
-	if (len >= (int)sizeof(line))
-		len = (int)sizeof(line) - 1;
-	if (v->ansi)
-		fprintf(stderr, "\r\033[K%s", line);
-	else
-		fprintf(stderr, "\r%s%*s", line, v->drawn > len ? v->drawn - len : 0, "");
-	fflush(stderr);
-	if (len > v->drawn || v->ansi)
-		v->drawn = len;
+	cli_progress_draw(v, line, len);
 	return 0;
-}
-
-int cli_upload_interrupted(void)
-{
-	return interrupted != 0;
-}
-
-void cli_upload_catch_sigint(struct sigaction *old)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_sigint;
-	sigaction(SIGINT, &sa, old);
 }
 
 char *cli_repo_id_from_url(const char *url, const char *fallback)
@@ -142,6 +81,38 @@ char *cli_repo_id_from_url(const char *url, const char *fallback)
 		id[end - p] = '\0';
 	}
 	return id;
+}
+
+int cli_upload_create_repo(char **url, char **repo_id, hf_client *client, const char *id,
+			   hf_repo_type type, const char *token, int private_)
+{
+	hf_repo_options ro = HF_REPO_OPTIONS_INIT;
+	int rc;
+
+	/* A missing Space is made with gradio, as the official CLI does. */
+	ro.repo_type = type;
+	ro.token = token;
+	ro.exist_ok = 1;
+	if (private_)
+		ro.visibility = HF_VISIBILITY_PRIVATE;
+	if (type == HF_REPO_SPACE)
+		ro.space_sdk = "gradio";
+	rc = hf_repo_create(url, client, id, &ro);
+	if (rc)
+		return cli_fail(client, rc);
+	*repo_id = cli_repo_id_from_url(*url, id);
+	return *repo_id ? 0 : hf_exit_code(HF_ENOMEM);
+}
+
+int cli_upload_exit(hf_client *client, int rc, const char *interrupted_msg, const char *hint)
+{
+	if (!rc)
+		return 0;
+	if (cli_interrupted()) {
+		cli_error_line(interrupted_msg, hint);
+		return 130;
+	}
+	return cli_fail(client, rc);
 }
 
 /*
@@ -249,24 +220,19 @@ int cmd_upload(int argc, char **argv)
 	hf_commit_info *info = NULL;
 	hf_upload_options uo = HF_UPLOAD_OPTIONS_INIT;
 	hf_repo_options ro = HF_REPO_OPTIONS_INIT;
-	cli_upload_view view;
+	cli_progress_line view;
 	struct sigaction old_sa;
 	struct stat st;
 	cli_opt opts[] = {
-		{ "repo-type", 0, CLI_OPT_STRING, &repo_type, "TYPE", "model (default), dataset or space.", 0 },
-		{ "type", 0, CLI_OPT_STRING, &repo_type, "TYPE", "Same as --repo-type.", 0 },
+		CLI_OPTS_REPO_TYPE(repo_type),
 		{ "revision", 0, CLI_OPT_STRING, &revision, "REV", "Branch to commit to (created from main when missing).", 0 },
-		{ "private", 0, CLI_OPT_BOOL, &private_, NULL, "Create the repository private (when it does not exist).", 0 },
-		{ "include", 0, CLI_OPT_LIST, &include, "PATTERN", "Glob patterns to match files to upload (repeatable).", 0 },
-		{ "exclude", 0, CLI_OPT_LIST, &exclude, "PATTERN", "Glob patterns to exclude from files to upload (repeatable).", 0 },
+		CLI_OPTS_UPLOAD_FILES(private_, include, exclude),
 		{ "delete", 0, CLI_OPT_LIST, &del, "PATTERN", "Glob patterns for files to delete from the repo in the same commit.", 0 },
-		{ "commit-message", 0, CLI_OPT_STRING, &message, "TEXT", "The summary / title / first line of the commit.", 0 },
-		{ "commit-description", 0, CLI_OPT_STRING, &description, "TEXT", "The description of the commit.", 0 },
+		CLI_OPTS_COMMIT_TEXT(message, description),
 		{ "create-pr", 0, CLI_OPT_BOOL, &create_pr, NULL, "Upload as a new pull request.", 0 },
 		{ "every", 0, CLI_OPT_STRING, &every, "MINUTES", "Scheduled commits: not supported by this client.", 0 },
-		{ "token", 0, CLI_OPT_STRING, &token, "TOKEN", "Token to use (beats HF_TOKEN and the login).", 0 },
-		{ "format", 0, CLI_OPT_STRING, &format, "FORMAT", "Output format: auto, human, json, agent or quiet.", 0 },
-		{ "json", 0, CLI_OPT_BOOL, &json, NULL, "Same as --format json.", 0 },
+		CLI_OPT_HUB_TOKEN(token),
+		CLI_OPTS_FORMAT(format, json),
 		{ "quiet", 'q', CLI_OPT_BOOL, &quiet, NULL, "Print only the commit URL; no progress.", 0 },
 		CLI_OPT_END
 	};
@@ -296,8 +262,7 @@ int cmd_upload(int argc, char **argv)
 		exit_code = CLI_EXIT_USAGE;
 		goto done;
 	}
-	if (repo_type && hf_repo_type_parse(&uo.repo_type, repo_type) != HF_OK) {
-		cli_error_line("invalid --repo-type: use model, dataset or space", NULL);
+	if (cli_repo_type_arg(repo_type, &uo.repo_type)) {
 		exit_code = CLI_EXIT_USAGE;
 		goto done;
 	}
@@ -372,27 +337,12 @@ int cmd_upload(int argc, char **argv)
 	if (cli_client(&client, token, &exit_code))
 		goto done;
 
-	/* 1. the repository, created when missing (a Space as gradio). */
-	ro.token = token;
-	ro.exist_ok = 1;
-	if (private_)
-		ro.visibility = HF_VISIBILITY_PRIVATE;
-	if (uo.repo_type == HF_REPO_SPACE)
-		ro.space_sdk = "gradio";
-	rc = hf_repo_create(&url, client, pos[0], &ro);
-	if (rc) {
-		exit_code = cli_fail(client, rc);
+	/* 1. the repository, created when missing. */
+	exit_code = cli_upload_create_repo(&url, &repo_id, client, pos[0], uo.repo_type, token, private_);
+	if (exit_code)
 		goto done;
-	}
-	repo_id = cli_repo_id_from_url(url, pos[0]);
-	if (!repo_id) {
-		exit_code = hf_exit_code(HF_ENOMEM);
-		goto done;
-	}
 	/* 2. the branch. */
-	ro.exist_ok = 0;
-	ro.visibility = HF_VISIBILITY_UNSET;
-	ro.space_sdk = NULL;
+	ro.token = token;
 	if (revision && !create_pr) {
 		rc = ensure_branch(client, repo_id, &ro, revision);
 		if (rc) {
@@ -410,11 +360,11 @@ int cmd_upload(int argc, char **argv)
 	uo.exclude_count = exclude.count;
 	uo.delete_patterns = del.items;
 	uo.delete_count = del.count;
-	cli_upload_view_init(&view, fmt == CLI_FMT_HUMAN && isatty(STDERR_FILENO) &&
+	cli_progress_init(&view, fmt == CLI_FMT_HUMAN && isatty(STDERR_FILENO) &&
 					    hf_client_config(client)->disable_progress_bars != 1);
 	uo.progress = cli_upload_progress;
 	uo.progress_payload = &view;
-	cli_upload_catch_sigint(&old_sa);
+	cli_catch_sigint(&old_sa);
 	if (is_file)
 		rc = hf_upload_file(&info, client, repo_id, local_path,
 				    strcmp(path_in_repo, ".") == 0 ? NULL : path_in_repo, &uo);
@@ -422,17 +372,11 @@ int cmd_upload(int argc, char **argv)
 		rc = hf_upload_folder(&info, client, repo_id, local_path,
 				      strcmp(path_in_repo, ".") == 0 ? NULL : path_in_repo, &uo);
 	sigaction(SIGINT, &old_sa, NULL);
-	cli_upload_view_clear(&view);
-	if (rc) {
-		if (interrupted) {
-			cli_error_line("interrupted: nothing was committed",
-				       "run the same command again: files already sent are not sent again");
-			exit_code = 130;
-		} else {
-			exit_code = cli_fail(client, rc);
-		}
+	cli_progress_clear(&view);
+	exit_code = cli_upload_exit(client, rc, "interrupted: nothing was committed",
+				    "run the same command again: files already sent are not sent again");
+	if (exit_code)
 		goto done;
-	}
 	if (info->no_op)
 		fprintf(stderr, "No files have been modified since last commit. Skipping to prevent empty commit.\n");
 	cli_print_commit(info, fmt);

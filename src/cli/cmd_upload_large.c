@@ -44,18 +44,14 @@ int cmd_upload_large_folder(int argc, char **argv)
 	char **pos = NULL, *url = NULL, *repo_id = NULL;
 	hf_client *client = NULL;
 	hf_upload_options uo = HF_UPLOAD_OPTIONS_INIT;
-	hf_repo_options ro = HF_REPO_OPTIONS_INIT;
-	cli_upload_view view;
+	cli_progress_line view;
 	struct sigaction old_sa;
 	struct stat st;
 	cli_opt opts[] = {
-		{ "repo-type", 0, CLI_OPT_STRING, &repo_type, "TYPE", "model (default), dataset or space.", 0 },
-		{ "type", 0, CLI_OPT_STRING, &repo_type, "TYPE", "Same as --repo-type.", 0 },
+		CLI_OPTS_REPO_TYPE(repo_type),
 		{ "revision", 0, CLI_OPT_STRING, &revision, "REV", "Branch to commit to (default: main).", 0 },
-		{ "private", 0, CLI_OPT_BOOL, &private_, NULL, "Create the repository private (when it does not exist).", 0 },
-		{ "include", 0, CLI_OPT_LIST, &include, "PATTERN", "Glob patterns to match files to upload (repeatable).", 0 },
-		{ "exclude", 0, CLI_OPT_LIST, &exclude, "PATTERN", "Glob patterns to exclude from files to upload (repeatable).", 0 },
-		{ "token", 0, CLI_OPT_STRING, &token, "TOKEN", "Token to use (beats HF_TOKEN and the login).", 0 },
+		CLI_OPTS_UPLOAD_FILES(private_, include, exclude),
+		CLI_OPT_HUB_TOKEN(token),
 		{ "num-workers", 0, CLI_OPT_INT, &num_workers, "N", "Files hashed and sent at once (default: half the CPUs).", 0 },
 		{ "no-report", 0, CLI_OPT_BOOL, &no_report, NULL, "Accepted for compatibility (no periodic report is printed).", 0 },
 		{ "no-bars", 0, CLI_OPT_BOOL, &no_bars, NULL, "No progress line.", 0 },
@@ -75,8 +71,7 @@ int cmd_upload_large_folder(int argc, char **argv)
 	rc = cli_parse(&cmd, argc, argv, &pos, &npos);
 	if (rc)
 		return rc > 0 ? 0 : CLI_EXIT_USAGE;
-	if (repo_type && hf_repo_type_parse(&uo.repo_type, repo_type) != HF_OK) {
-		cli_error_line("invalid --repo-type: use model, dataset or space", NULL);
+	if (cli_repo_type_arg(repo_type, &uo.repo_type)) {
 		exit_code = CLI_EXIT_USAGE;
 		goto done;
 	}
@@ -94,21 +89,9 @@ int cmd_upload_large_folder(int argc, char **argv)
 	banner(pos[0], pos[1], hf_repo_type_name(uo.repo_type), revision, private_, &include, &exclude);
 	if (cli_client(&client, token, &exit_code))
 		goto done;
-	ro.repo_type = uo.repo_type;
-	ro.token = token;
-	ro.exist_ok = 1;
-	if (private_)
-		ro.visibility = HF_VISIBILITY_PRIVATE;
-	rc = hf_repo_create(&url, client, pos[0], &ro);
-	if (rc) {
-		exit_code = cli_fail(client, rc);
+	exit_code = cli_upload_create_repo(&url, &repo_id, client, pos[0], uo.repo_type, token, private_);
+	if (exit_code)
 		goto done;
-	}
-	repo_id = cli_repo_id_from_url(url, pos[0]);
-	if (!repo_id) {
-		exit_code = hf_exit_code(HF_ENOMEM);
-		goto done;
-	}
 	uo.revision = revision;
 	uo.token = token;
 	uo.max_workers = (int)num_workers;
@@ -116,23 +99,18 @@ int cmd_upload_large_folder(int argc, char **argv)
 	uo.include_count = include.count;
 	uo.exclude = exclude.items;
 	uo.exclude_count = exclude.count;
-	cli_upload_view_init(&view, !no_bars && isatty(STDERR_FILENO) &&
+	cli_progress_init(&view, !no_bars && isatty(STDERR_FILENO) &&
 					    hf_client_config(client)->disable_progress_bars != 1);
 	uo.progress = cli_upload_progress;
 	uo.progress_payload = &view;
-	cli_upload_catch_sigint(&old_sa);
+	cli_catch_sigint(&old_sa);
 	rc = hf_upload_large_folder(client, repo_id, pos[1], &uo);
 	sigaction(SIGINT, &old_sa, NULL);
-	cli_upload_view_clear(&view);
-	if (rc) {
-		if (cli_upload_interrupted()) {
-			cli_error_line("interrupted", "run the same command again: it uploads only what is left");
-			exit_code = 130;
-		} else {
-			exit_code = cli_fail(client, rc);
-		}
+	cli_progress_clear(&view);
+	exit_code = cli_upload_exit(client, rc, "interrupted",
+				    "run the same command again: it uploads only what is left");
+	if (exit_code)
 		goto done;
-	}
 	printf("%s Uploaded\n  url: %s\n", cli_ok_mark(), url);
 done:
 	hf_free(url);

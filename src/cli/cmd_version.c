@@ -11,8 +11,7 @@ int cmd_version(int argc, char **argv)
 	char **pos;
 	cli_format fmt;
 	const cli_opt opts[] = {
-		{ "format", 0, CLI_OPT_STRING, &format, "FORMAT", "Output format: auto, human, json, agent or quiet.", 0 },
-		{ "json", 0, CLI_OPT_BOOL, &json, NULL, "Same as --format json.", 0 },
+		CLI_OPTS_FORMAT(format, json),
 		{ "quiet", 'q', CLI_OPT_BOOL, &quiet, NULL, "Print only the version.", 0 },
 		CLI_OPT_END
 	};

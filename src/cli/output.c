@@ -9,6 +9,15 @@
 
 #include "cli.h"
 
+int cli_repo_type_arg(const char *name, hf_repo_type *out)
+{
+	if (name && hf_repo_type_parse(out, name) != HF_OK) {
+		cli_error_line("invalid --repo-type: use model, dataset or space", NULL);
+		return -1;
+	}
+	return 0;
+}
+
 int cli_format_resolve(const char *format, int json, int quiet, cli_format *out)
 {
 	*out = CLI_FMT_HUMAN;

@@ -325,6 +325,23 @@ void hf__cache_ensure_tag(const char *root)
 	free(path);
 }
 
+void hf__cache_prepare_local(const char *folder, const char *rel)
+{
+	char *base, *gi;
+	struct stat st;
+
+	if (hf__mkdirs_under(folder, rel, 0777) != 0)
+		return;
+	base = hf__path_join(folder, ".cache/huggingface");
+	gi = base ? hf__path_join(base, ".gitignore") : NULL;
+	if (gi && lstat(gi, &st) != 0)
+		(void)hf__write_file_atomic(gi, "*", 1, 0644);
+	if (base)
+		hf__cache_ensure_tag(base);
+	free(base);
+	free(gi);
+}
+
 int hf__cache_lock(const hf__repo_cache *rc, const char *etag)
 {
 	hf__buf rel = HF__BUF_INIT, path = HF__BUF_INIT;

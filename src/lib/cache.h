@@ -58,6 +58,13 @@ void hf__cache_mark_missing(const hf__repo_cache *rc, const char *commit, const 
 int hf__cache_blob_ok(const hf__repo_cache *rc, const char *etag, uint64_t size);
 /* Write <root>/CACHEDIR.TAG if missing. Best effort. */
 void hf__cache_ensure_tag(const char *root);
+/*
+ * <folder>/<rel> made (rel under .cache/huggingface), then
+ * <folder>/.cache/huggingface given its .gitignore "*" and CACHEDIR.TAG,
+ * as the official client makes the metadata folder of a local dir or of
+ * a large upload. Best effort: nothing more when rel cannot be made.
+ */
+void hf__cache_prepare_local(const char *folder, const char *rel);
 /* Take .locks/<folder>/<etag>.lock. fd or -errno. */
 int hf__cache_lock(const hf__repo_cache *rc, const char *etag);
 

@@ -227,20 +227,7 @@ int hf__local_file_exists(const hf__dl *d, const char *file)
 
 void hf__local_dir_prepare(const hf__dl *d)
 {
-	char *base = NULL, *gi = NULL;
-
-	if (hf__mkdirs_under(d->o.local_dir, ".cache/huggingface", 0777) == 0) {
-		struct stat st;
-
-		base = hf__path_join(d->o.local_dir, ".cache/huggingface");
-		gi = base ? hf__path_join(base, ".gitignore") : NULL;
-		if (gi && lstat(gi, &st) != 0)
-			(void)hf__write_file_atomic(gi, "*", 1, 0644);
-		if (base)
-			hf__cache_ensure_tag(base);
-	}
-	free(base);
-	free(gi);
+	hf__cache_prepare_local(d->o.local_dir, ".cache/huggingface");
 }
 
 /* ---- one file into local_dir ---- */

@@ -255,40 +255,106 @@ static int readable(op *p, const char *repo_id)
 	return ok;
 }
 
+/*
+ * One write call: the op, its URL and JSON body, and the answer. Every
+ * public write is call_begin, its URL and body, call_send, its own
+ * reading of the refusal, call_end.
+ */
+typedef struct call {
+	op p;
+	const char *repo_id;
+	char *url;
+	json_t *body;
+	hf__response rs;
+} call;
+
+static void call_init(call *k, const char *repo_id)
+{
+	hf__response none = HF__RESPONSE_INIT;
+
+	k->repo_id = repo_id;
+	k->url = NULL;
+	k->body = NULL;
+	k->rs = none;
+}
+
+/* Options and token (a write needs one), then the repo id. */
+static int call_begin(call *k, hf_client *c, const hf_repo_options *opts, const char *repo_id,
+		      int need_namespace)
+{
+	int rc;
+
+	call_init(k, repo_id);
+	rc = op_begin(&k->p, c, opts, 1);
+	if (!rc)
+		rc = check_id(&k->p, "repo id", repo_id, need_namespace);
+	return rc;
+}
+
+/*
+ * Send k->body (when with_body; a NULL one then means it could not be
+ * made) to k->url. HF_OK for a 2xx, and for a 409 when ok_409 (exist_ok);
+ * any other answer is reported by fail() about revision, and k->rs keeps
+ * it for the caller's own reading.
+ */
+static int call_send(call *k, const char *method, int with_body, hf__retry_class cls,
+		     const char *revision, int ok_409)
+{
+	int rc;
+
+	if (!k->url || (with_body && !k->body))
+		return no_memory(&k->p);
+	rc = send_json(&k->p, method, k->url, k->body, cls, &k->rs);
+	if (rc || k->rs.status / 100 == 2 || (k->rs.status == 409 && ok_409))
+		return rc;
+	return fail(&k->p, &k->rs, k->url, k->repo_id, revision, 1);
+}
+
+static int call_end(call *k, int rc)
+{
+	json_decref(k->body);
+	hf__response_dispose(&k->rs);
+	free(k->url);
+	op_dispose(&k->p);
+	return rc;
+}
+
+static void set_visibility(json_t *body, hf_visibility v)
+{
+	if (v == HF_VISIBILITY_PRIVATE || v == HF_VISIBILITY_PUBLIC)
+		json_object_set_new(body, "visibility",
+				    json_string(v == HF_VISIBILITY_PRIVATE ? "private" : "public"));
+}
+
 int hf_repo_create(char **url_out, hf_client *c, const char *repo_id, const hf_repo_options *opts)
 {
-	hf__response rs = HF__RESPONSE_INIT;
-	char *url = NULL, *said = NULL;
-	json_t *body = NULL;
+	char *said = NULL;
 	hf__retry pause;
-	op p;
+	call k;
 	int rc, tries;
 
 	if (url_out)
 		*url_out = NULL;
-	rc = op_begin(&p, c, opts, 1);
-	if (!rc)
-		rc = check_id(&p, "repo id", repo_id, 0);
+	rc = call_begin(&k, c, opts, repo_id, 0);
 	if (rc)
 		goto done;
-	body = name_body(&p, repo_id);
-	if (!body || !(url = hf__strcat2(c->endpoint, "/api/repos/create"))) {
-		rc = no_memory(&p);
+	k.body = name_body(&k.p, repo_id);
+	if (!k.body || !(k.url = hf__strcat2(c->endpoint, "/api/repos/create"))) {
+		rc = no_memory(&k.p);
 		goto done;
 	}
-	if (p.o.visibility == HF_VISIBILITY_PRIVATE || p.o.visibility == HF_VISIBILITY_PUBLIC)
-		json_object_set_new(body, "visibility",
-				    json_string(p.o.visibility == HF_VISIBILITY_PRIVATE ? "private" : "public"));
-	if (p.o.repo_type == HF_REPO_SPACE)
-		json_object_set_new(body, "sdk", json_string(p.o.space_sdk ? p.o.space_sdk : "gradio"));
+	set_visibility(k.body, k.p.o.visibility);
+	if (k.p.o.repo_type == HF_REPO_SPACE)
+		json_object_set_new(k.body, "sdk",
+				    json_string(k.p.o.space_sdk ? k.p.o.space_sdk : "gradio"));
 	hf__retry_init(&pause, HF__RETRY_ONCE);
 	for (tries = 1;; tries++) {
 		/* Not idempotent: asked again only when it provably did not take effect. */
-		rc = send_json(&p, "POST", url, body, HF__RETRY_CREATE, &rs);
+		rc = send_json(&k.p, "POST", k.url, k.body, HF__RETRY_CREATE, &k.rs);
 		if (rc)
 			goto done;
 		free(said);
-		said = rs.status == 409 ? hub_words(&rs) : NULL;
+		said = k.rs.status == 409 ? hub_words(&k.rs) : NULL;
 		/* The Hub's own "try again": nothing was created (the official client loops). */
 		if (said && strstr(said, CONFLICTING) && tries < CONFLICT_TRIES) {
 			if ((rc = hf__retry_sleep(&pause, CONFLICT_WAIT_MS)) != HF_OK)
@@ -297,12 +363,12 @@ int hf_repo_create(char **url_out, hf_client *c, const char *repo_id, const hf_r
 		}
 		break;
 	}
-	if (rs.status == 200 || rs.status == 201 ||
-	    (rs.status == 409 && p.o.exist_ok && !(said && strstr(said, CONFLICTING)))) {
-		char *u = answer_url(&rs);
+	if (k.rs.status == 200 || k.rs.status == 201 ||
+	    (k.rs.status == 409 && k.p.o.exist_ok && !(said && strstr(said, CONFLICTING)))) {
+		char *u = answer_url(&k.rs);
 
-		if (!u && rs.status == 409)
-			u = repo_page_url(&p, repo_id);
+		if (!u && k.rs.status == 409)
+			u = repo_page_url(&k.p, repo_id);
 		if (!u) {
 			rc = hf__error_set(c, HF_EPROTOCOL, "check HF_ENDPOINT: it should be a Hugging Face Hub",
 					   "unexpected answer to creating '%s': no repository URL", repo_id);
@@ -315,148 +381,85 @@ int hf_repo_create(char **url_out, hf_client *c, const char *repo_id, const hf_r
 		rc = HF_OK;
 		goto done;
 	}
-	if (p.o.exist_ok && (rs.status == 401 || rs.status == 402 || rs.status == 403) &&
-	    readable(&p, repo_id)) {
+	if (k.p.o.exist_ok && (k.rs.status == 401 || k.rs.status == 402 || k.rs.status == 403) &&
+	    readable(&k.p, repo_id)) {
 		/* No right to create, but it is there and readable: the official client goes on. */
 		hf__error_clear(c);
-		if (url_out && !(*url_out = repo_page_url(&p, repo_id)))
-			rc = no_memory(&p);
+		if (url_out && !(*url_out = repo_page_url(&k.p, repo_id)))
+			rc = no_memory(&k.p);
 		goto done;
 	}
-	rc = fail(&p, &rs, url, repo_id, NULL, 1);
+	rc = fail(&k.p, &k.rs, k.url, repo_id, NULL, 1);
 	if (rc == HF_EEXISTS && said && strstr(said, CONFLICTING)) {
 		rc = hf__error_set(c, HF_ECONFLICT, "retry later",
 				   "the Hub is busy with another operation on '%s' (409): %s", repo_id, said);
 		hf__error_remedy(c, HF_REMEDY_RETRY_LATER);
 	} else if (rc == HF_EEXISTS) {
 		hf__error_set(c, HF_EEXISTS, "choose another name, or accept the existing one (exist_ok)",
-			      "%s '%s' already exists (409)", type_word(&p), repo_id);
+			      "%s '%s' already exists (409)", type_word(&k.p), repo_id);
 	}
 done:
 	free(said);
-	json_decref(body);
-	hf__response_dispose(&rs);
-	free(url);
-	op_dispose(&p);
-	return rc;
+	return call_end(&k, rc);
 }
 
 int hf_repo_delete(hf_client *c, const char *repo_id, const hf_repo_options *opts)
 {
-	hf__response rs = HF__RESPONSE_INIT;
-	char *url = NULL;
-	json_t *body = NULL;
-	op p;
-	int rc;
+	call k;
+	int rc = call_begin(&k, c, opts, repo_id, 0);
 
-	rc = op_begin(&p, c, opts, 1);
-	if (!rc)
-		rc = check_id(&p, "repo id", repo_id, 0);
 	if (rc)
-		goto done;
-	body = name_body(&p, repo_id);
-	if (!body || !(url = hf__strcat2(c->endpoint, "/api/repos/delete"))) {
-		rc = no_memory(&p);
-		goto done;
-	}
-	rc = send_json(&p, "DELETE", url, body, HF__RETRY_CREATE, &rs);
-	if (rc)
-		goto done;
-	if (rs.status / 100 == 2)
-		goto done;
-	rc = fail(&p, &rs, url, repo_id, NULL, 1);
-	if (rc == HF_ENOTFOUND && p.o.missing_ok) {
+		return call_end(&k, rc);
+	k.body = name_body(&k.p, repo_id);
+	k.url = hf__strcat2(c->endpoint, "/api/repos/delete");
+	rc = call_send(&k, "DELETE", 1, HF__RETRY_CREATE, NULL, 0);
+	if (rc == HF_ENOTFOUND && k.rs.status && k.p.o.missing_ok) {
 		hf__error_clear(c);
 		rc = HF_OK;
 	}
-done:
-	json_decref(body);
-	hf__response_dispose(&rs);
-	free(url);
-	op_dispose(&p);
-	return rc;
+	return call_end(&k, rc);
 }
 
 int hf_repo_move(hf_client *c, const char *from_id, const char *to_id, const hf_repo_options *opts)
 {
-	hf__response rs = HF__RESPONSE_INIT;
-	char *url = NULL;
-	json_t *body = NULL;
-	op p;
-	int rc;
+	call k;
+	int rc = call_begin(&k, c, opts, from_id, 1);
 
-	rc = op_begin(&p, c, opts, 1);
 	if (!rc)
-		rc = check_id(&p, "repo id", from_id, 1);
-	if (!rc)
-		rc = check_id(&p, "target repo id", to_id, 1);
+		rc = check_id(&k.p, "target repo id", to_id, 1);
 	if (rc)
-		goto done;
-	body = json_pack("{s:s, s:s, s:s}", "fromRepo", from_id, "toRepo", to_id, "type", type_word(&p));
-	if (!body || !(url = hf__strcat2(c->endpoint, "/api/repos/move"))) {
-		rc = no_memory(&p);
-		goto done;
-	}
-	rc = send_json(&p, "POST", url, body, HF__RETRY_CREATE, &rs);
-	if (rc || rs.status / 100 == 2)
-		goto done;
-	rc = fail(&p, &rs, url, from_id, NULL, 1);
-done:
-	json_decref(body);
-	hf__response_dispose(&rs);
-	free(url);
-	op_dispose(&p);
-	return rc;
+		return call_end(&k, rc);
+	k.body = json_pack("{s:s, s:s, s:s}", "fromRepo", from_id, "toRepo", to_id, "type",
+			   type_word(&k.p));
+	k.url = hf__strcat2(c->endpoint, "/api/repos/move");
+	return call_end(&k, call_send(&k, "POST", 1, HF__RETRY_CREATE, NULL, 0));
 }
 
 int hf_repo_update_settings(hf_client *c, const char *repo_id, const hf_repo_options *opts)
 {
-	hf__response rs = HF__RESPONSE_INIT;
-	char *url = NULL;
-	json_t *body = NULL;
-	op p;
-	int rc;
+	call k;
+	const char *gated;
+	int rc = call_begin(&k, c, opts, repo_id, 0);
 
-	rc = op_begin(&p, c, opts, 1);
-	if (!rc)
-		rc = check_id(&p, "repo id", repo_id, 0);
 	if (rc)
-		goto done;
-	if (p.o.gated && strcmp(p.o.gated, "auto") && strcmp(p.o.gated, "manual") &&
-	    strcmp(p.o.gated, "false")) {
-		rc = hf__error_set(c, HF_EINVAL, "use auto, manual or false",
-				   "invalid gated setting '%s'", p.o.gated);
-		goto done;
-	}
-	if (!p.o.gated && p.o.visibility != HF_VISIBILITY_PRIVATE &&
-	    p.o.visibility != HF_VISIBILITY_PUBLIC) {
-		rc = hf__error_set(c, HF_EINVAL, "set the visibility, the gating or both",
-				   "no setting to update");
-		goto done;
-	}
-	body = json_object();
-	url = hf__api_url(c, p.o.repo_type, repo_id, "/settings");
-	if (!body || !url) {
-		rc = no_memory(&p);
-		goto done;
-	}
-	if (p.o.gated)
-		json_object_set_new(body, "gated", strcmp(p.o.gated, "false") ? json_string(p.o.gated)
-									     : json_false());
-	if (p.o.visibility == HF_VISIBILITY_PRIVATE || p.o.visibility == HF_VISIBILITY_PUBLIC)
-		json_object_set_new(body, "visibility",
-				    json_string(p.o.visibility == HF_VISIBILITY_PRIVATE ? "private" : "public"));
+		return call_end(&k, rc);
+	gated = k.p.o.gated;
+	if (gated && strcmp(gated, "auto") && strcmp(gated, "manual") && strcmp(gated, "false"))
+		return call_end(&k, hf__error_set(c, HF_EINVAL, "use auto, manual or false",
+						  "invalid gated setting '%s'", gated));
+	if (!gated && k.p.o.visibility != HF_VISIBILITY_PRIVATE &&
+	    k.p.o.visibility != HF_VISIBILITY_PUBLIC)
+		return call_end(&k, hf__error_set(c, HF_EINVAL, "set the visibility, the gating or both",
+						  "no setting to update"));
+	k.body = json_object();
+	k.url = hf__api_url(c, k.p.o.repo_type, repo_id, "/settings");
+	if (k.body && gated)
+		json_object_set_new(k.body, "gated",
+				    strcmp(gated, "false") ? json_string(gated) : json_false());
+	if (k.body)
+		set_visibility(k.body, k.p.o.visibility);
 	/* Setting the same values twice leaves the same state: idempotent. */
-	rc = send_json(&p, "PUT", url, body, HF__RETRY_API, &rs);
-	if (rc || rs.status / 100 == 2)
-		goto done;
-	rc = fail(&p, &rs, url, repo_id, NULL, 1);
-done:
-	json_decref(body);
-	hf__response_dispose(&rs);
-	free(url);
-	op_dispose(&p);
-	return rc;
+	return call_end(&k, call_send(&k, "PUT", 1, HF__RETRY_API, NULL, 0));
 }
 
 /* {endpoint}/api/{t}s/{id}/{kind}/{quote(name, "")}. */
@@ -498,94 +501,60 @@ static int has_branch(op *p, const char *repo_id, const char *branch)
 
 int hf_branch_create(hf_client *c, const char *repo_id, const char *branch, const hf_repo_options *opts)
 {
-	hf__response rs = HF__RESPONSE_INIT;
-	char *url = NULL;
-	json_t *body = NULL;
-	op p;
-	int rc;
+	call k;
+	int rc = call_begin(&k, c, opts, repo_id, 0);
 
-	rc = op_begin(&p, c, opts, 1);
 	if (!rc)
-		rc = check_id(&p, "repo id", repo_id, 0);
-	if (!rc)
-		rc = check_ref(&p, "branch", branch);
-	if (!rc && p.o.revision)
-		rc = check_ref(&p, "revision", p.o.revision);
+		rc = check_ref(&k.p, "branch", branch);
+	if (!rc && k.p.o.revision)
+		rc = check_ref(&k.p, "revision", k.p.o.revision);
 	if (rc)
-		goto done;
-	body = p.o.revision ? json_pack("{s:s}", "startingPoint", p.o.revision) : json_object();
-	url = ref_url(&p, repo_id, "branch", branch);
-	if (!body || !url) {
-		rc = no_memory(&p);
-		goto done;
-	}
-	rc = send_json(&p, "POST", url, body, HF__RETRY_CREATE, &rs);
-	if (rc || rs.status / 100 == 2)
-		goto done;
-	if (rs.status == 409 && p.o.exist_ok)
-		goto done;
-	rc = fail(&p, &rs, url, repo_id, p.o.revision, 1);
+		return call_end(&k, rc);
+	k.body = k.p.o.revision ? json_pack("{s:s}", "startingPoint", k.p.o.revision) : json_object();
+	k.url = ref_url(&k.p, repo_id, "branch", branch);
+	rc = call_send(&k, "POST", 1, HF__RETRY_CREATE, k.p.o.revision, k.p.o.exist_ok);
 	if (rc == HF_EEXISTS)
 		hf__error_set(c, HF_EEXISTS, "choose another name, or pass exist_ok",
-			      "branch '%s' already exists in %s '%s' (409)", branch, type_word(&p), repo_id);
-	else if (rs.status == 403 && p.o.exist_ok) {
+			      "branch '%s' already exists in %s '%s' (409)", branch, type_word(&k.p),
+			      repo_id);
+	else if (rc && k.rs.status == 403 && k.p.o.exist_ok) {
 		/* No right to create it, but it may be there already: then it is success. */
-		if (has_branch(&p, repo_id, branch)) {
+		if (has_branch(&k.p, repo_id, branch)) {
 			hf__error_clear(c);
 			rc = HF_OK;
 		} else {
-			rc = fail(&p, &rs, url, repo_id, p.o.revision, 1);
+			rc = fail(&k.p, &k.rs, k.url, repo_id, k.p.o.revision, 1);
 		}
 	}
-done:
-	json_decref(body);
-	hf__response_dispose(&rs);
-	free(url);
-	op_dispose(&p);
-	return rc;
+	return call_end(&k, rc);
 }
 
 /* DELETE of a branch or tag: missing_ok forgives a 404. */
 static int delete_ref(hf_client *c, const char *repo_id, const char *kind, const char *name,
 		      const hf_repo_options *opts)
 {
-	hf__response rs = HF__RESPONSE_INIT;
-	char *url = NULL;
-	op p;
-	int rc;
+	const char *code;
+	call k;
+	int rc = call_begin(&k, c, opts, repo_id, 0);
 
-	rc = op_begin(&p, c, opts, 1);
 	if (!rc)
-		rc = check_id(&p, "repo id", repo_id, 0);
-	if (!rc)
-		rc = check_ref(&p, kind, name);
+		rc = check_ref(&k.p, kind, name);
 	if (rc)
-		goto done;
-	if (!(url = ref_url(&p, repo_id, kind, name))) {
-		rc = no_memory(&p);
-		goto done;
-	}
-	rc = send_json(&p, "DELETE", url, NULL, HF__RETRY_CREATE, &rs);
-	if (rc || rs.status / 100 == 2)
-		goto done;
-	rc = fail(&p, &rs, url, repo_id, name, 1);
-	if (rc == HF_ENOTFOUND && rs.status == 404 &&
-	    hf__response_header(&rs, "X-Error-Code") &&
-	    strcmp(hf__response_header(&rs, "X-Error-Code"), "RevisionNotFound") == 0) {
-		if (p.o.missing_ok) {
+		return call_end(&k, rc);
+	k.url = ref_url(&k.p, repo_id, kind, name);
+	rc = call_send(&k, "DELETE", 0, HF__RETRY_CREATE, name, 0);
+	code = hf__response_header(&k.rs, "X-Error-Code");
+	if (rc == HF_ENOTFOUND && k.rs.status == 404 && code && strcmp(code, "RevisionNotFound") == 0) {
+		if (k.p.o.missing_ok) {
 			hf__error_clear(c);
 			rc = HF_OK;
 		} else {
 			hf__error_set(c, HF_ENOTFOUND, "list the refs to see which exist",
-				      "%s '%s' not found in %s '%s'", kind, name, type_word(&p), repo_id);
-			hf__error_http(c, 404, url, hf__request_id(&rs));
+				      "%s '%s' not found in %s '%s'", kind, name, type_word(&k.p), repo_id);
+			hf__error_http(c, 404, k.url, hf__request_id(&k.rs));
 		}
 	}
-done:
-	hf__response_dispose(&rs);
-	free(url);
-	op_dispose(&p);
-	return rc;
+	return call_end(&k, rc);
 }
 
 int hf_branch_delete(hf_client *c, const char *repo_id, const char *branch, const hf_repo_options *opts)
@@ -600,90 +569,62 @@ int hf_tag_delete(hf_client *c, const char *repo_id, const char *tag, const hf_r
 
 int hf_tag_create(hf_client *c, const char *repo_id, const char *tag, const hf_repo_options *opts)
 {
-	hf__response rs = HF__RESPONSE_INIT;
 	const char *rev;
-	char *url = NULL;
-	json_t *body = NULL;
-	op p;
-	int rc;
+	call k;
+	int rc = call_begin(&k, c, opts, repo_id, 0);
 
-	rc = op_begin(&p, c, opts, 1);
 	if (!rc)
-		rc = check_id(&p, "repo id", repo_id, 0);
-	if (!rc)
-		rc = check_ref(&p, "tag", tag);
-	if (!rc && p.o.revision)
-		rc = check_ref(&p, "revision", p.o.revision);
+		rc = check_ref(&k.p, "tag", tag);
+	if (!rc && k.p.o.revision)
+		rc = check_ref(&k.p, "revision", k.p.o.revision);
 	if (rc)
-		goto done;
-	rev = p.o.revision ? p.o.revision : "main";
-	body = p.o.message ? json_pack("{s:s, s:s}", "tag", tag, "message", p.o.message)
-			   : json_pack("{s:s}", "tag", tag);
-	url = ref_url(&p, repo_id, "tag", rev);
-	if (!body || !url) {
-		rc = no_memory(&p);
-		goto done;
-	}
-	rc = send_json(&p, "POST", url, body, HF__RETRY_CREATE, &rs);
-	if (rc || rs.status / 100 == 2)
-		goto done;
-	if (rs.status == 409 && p.o.exist_ok)
-		goto done;
-	rc = fail(&p, &rs, url, repo_id, rev, 1);
+		return call_end(&k, rc);
+	rev = k.p.o.revision ? k.p.o.revision : "main";
+	k.body = k.p.o.message ? json_pack("{s:s, s:s}", "tag", tag, "message", k.p.o.message)
+			       : json_pack("{s:s}", "tag", tag);
+	k.url = ref_url(&k.p, repo_id, "tag", rev);
+	rc = call_send(&k, "POST", 1, HF__RETRY_CREATE, rev, k.p.o.exist_ok);
 	if (rc == HF_EEXISTS)
 		hf__error_set(c, HF_EEXISTS, "choose another name, or delete the tag first",
-			      "tag '%s' already exists on %s '%s' (409)", tag, type_word(&p), repo_id);
-done:
-	json_decref(body);
-	hf__response_dispose(&rs);
-	free(url);
-	op_dispose(&p);
-	return rc;
+			      "tag '%s' already exists on %s '%s' (409)", tag, type_word(&k.p), repo_id);
+	return call_end(&k, rc);
 }
 
 int hf_refs_list(hf_refs **out, hf_client *c, const char *repo_id, int include_prs,
 		 const hf_repo_options *opts)
 {
-	hf__response rs = HF__RESPONSE_INIT;
 	const char *why = NULL;
-	char *url = NULL;
-	op p;
+	call k;
 	int rc;
 
 	if (out)
 		*out = NULL;
-	rc = op_begin(&p, c, opts, 0);
+	call_init(&k, repo_id);
+	/* A read: a token is sent when there is one, none is needed. */
+	rc = op_begin(&k.p, c, opts, 0);
 	if (!rc && !out)
 		rc = hf__error_set(c, HF_EINVAL, NULL, "no place for the refs (out is NULL)");
 	if (!rc)
-		rc = check_id(&p, "repo id", repo_id, 0);
+		rc = check_id(&k.p, "repo id", repo_id, 0);
 	if (rc)
-		goto done;
-	url = hf__api_url(c, p.o.repo_type, repo_id, include_prs ? "/refs?include_prs=1" : "/refs");
-	if (!url) {
-		rc = no_memory(&p);
-		goto done;
-	}
-	rc = send_json(&p, "GET", url, NULL, HF__RETRY_API, &rs);
+		return call_end(&k, rc);
+	k.url = hf__api_url(c, k.p.o.repo_type, repo_id, include_prs ? "/refs?include_prs=1" : "/refs");
+	if (!k.url)
+		return call_end(&k, no_memory(&k.p));
+	rc = send_json(&k.p, "GET", k.url, NULL, HF__RETRY_API, &k.rs);
 	if (rc)
-		goto done;
-	if (rs.status != 200) {
-		rc = fail(&p, &rs, url, repo_id, NULL, 0);
-		goto done;
-	}
-	switch (hf__refs_parse(rs.body.data, rs.body.len, include_prs, out, &why)) {
+		return call_end(&k, rc);
+	if (k.rs.status != 200)
+		return call_end(&k, fail(&k.p, &k.rs, k.url, repo_id, NULL, 0));
+	switch (hf__refs_parse(k.rs.body.data, k.rs.body.len, include_prs, out, &why)) {
 	case 0:
 		break;
 	case -2:
-		rc = no_memory(&p);
+		rc = no_memory(&k.p);
 		break;
 	default:
 		rc = hf__error_set(c, HF_EPROTOCOL, "check HF_ENDPOINT: it should be a Hugging Face Hub",
 				   "unexpected refs answer for '%s': %s", repo_id, why ? why : "bad shape");
 	}
-done:
-	hf__response_dispose(&rs);
-	free(url);
-	op_dispose(&p);
-	return rc;
+	return call_end(&k, rc);
 }

@@ -31,8 +31,8 @@ def examples_dir():
     return os.path.join(os.path.dirname(harness.hf_bin()), "examples")
 
 
-class ExamplesCase(unittest.TestCase):
-    pair = None
+class ExamplesCase(harness.HubPairCase):
+    """harness.HubPairCase: a fresh sandbox per test; no token ever reaches the CDN."""
 
     @classmethod
     def setUpClass(cls):
@@ -40,20 +40,7 @@ class ExamplesCase(unittest.TestCase):
         if not os.access(exe, os.X_OK):
             raise unittest.SkipTest(f"examples not built ({exe} missing): "
                                     "configure with -DHF_BUILD_EXAMPLES=ON")
-        cls.pair = harness.HubPair()
-
-    @classmethod
-    def tearDownClass(cls):
-        if cls.pair is not None:
-            cls.pair.stop()
-
-    def setUp(self):
-        self.pair.reset()
-        self.sb = harness.Sandbox(self, hub=self.pair)
-        self.cache = self.sb.hub_cache
-
-    def tearDown(self):
-        self.assertEqual(self.pair.violations(), [])  # no token ever reached the CDN
+        super().setUpClass()
 
     # -- helpers ---------------------------------------------------------------
     def run_example(self, name, *args, env=None, rc=0, timeout=60):

@@ -366,18 +366,24 @@ class UploadCase(UploadBase):
         self.assertEqual(len(self.commit_posts()), 1)
         self.assertEqual(self.raw("alice/big-up", "part-3.txt"), b"part 3 changed\n")
 
+    def ulf_until_first_commit(self, repo, folder, output):
+        """hf upload-large-folder, one file a commit, running until the Hub
+        has seen its first commit POST (or 30 s, or its end)."""
+        exe, argv = self.sb._argv(["upload-large-folder", repo, folder], None)
+        env = self.sb.env({"HF_TOKEN": WRITE, "HF_HUB_LARGE_FOLDER_BATCH": "1"})
+        p = subprocess.Popen(argv, executable=exe, env=env, cwd=self.sb.cwd,
+                             stdout=output, stderr=output)
+        deadline = time.monotonic() + 30
+        while not self.commit_posts() and time.monotonic() < deadline and p.poll() is None:
+            time.sleep(0.005)
+        return p
+
     def test_large_folder_resumes_after_kill(self):
         d = self.cwd("killed")
         n = 30
         for i in range(n):
             write(os.path.join(d, f"f{i:02d}.txt"), f"file {i}\n")
-        exe, argv = self.sb._argv(["upload-large-folder", "alice/big-kill", "killed"], None)
-        env = self.sb.env({"HF_TOKEN": WRITE, "HF_HUB_LARGE_FOLDER_BATCH": "1"})
-        p = subprocess.Popen(argv, executable=exe, env=env, cwd=self.sb.cwd,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 30
-        while not self.commit_posts() and time.monotonic() < deadline and p.poll() is None:
-            time.sleep(0.005)
+        p = self.ulf_until_first_commit("alice/big-kill", "killed", subprocess.DEVNULL)
         p.send_signal(signal.SIGKILL)
         p.wait()
         first = [t for t in self.titles("alice/big-kill") if t == ULF_MESSAGE]
@@ -398,13 +404,7 @@ class UploadCase(UploadBase):
         n = 40
         for i in range(n):
             write(os.path.join(d, f"x{i:02d}.bin"), os.urandom(300_000))
-        exe, argv = self.sb._argv(["upload-large-folder", "alice/big-sig", "sig"], None)
-        env = self.sb.env({"HF_TOKEN": WRITE, "HF_HUB_LARGE_FOLDER_BATCH": "1"})
-        p = subprocess.Popen(argv, executable=exe, env=env, cwd=self.sb.cwd,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        deadline = time.monotonic() + 30
-        while not self.commit_posts() and time.monotonic() < deadline and p.poll() is None:
-            time.sleep(0.005)
+        p = self.ulf_until_first_commit("alice/big-sig", "sig", subprocess.PIPE)
         p.send_signal(signal.SIGINT)
         out, err = p.communicate(timeout=30)
         self.assertEqual(p.returncode, 130, err)

@@ -51,8 +51,7 @@ def blob_sha1(data):
     return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
 
-class UploadEngineTest(unittest.TestCase):
-    pair = None
+class UploadEngineTest(harness.HubPairCase):
     n = 0
 
     @classmethod
@@ -61,18 +60,12 @@ class UploadEngineTest(unittest.TestCase):
         if not os.access(exe, os.X_OK):
             raise unittest.SkipTest(f"examples not built ({exe} missing)")
         cls.exe = exe
-        cls.pair = harness.HubPair()
-
-    @classmethod
-    def tearDownClass(cls):
-        if cls.pair is not None:
-            cls.pair.stop()
+        super().setUpClass()
 
     def setUp(self):
-        self.pair.reset()
+        super().setUp()
         self.pair.hub.update_config({"multipart_chunk_size": 16_000_000,
                                      "multipart_threshold": 16_000_000})
-        self.sb = harness.Sandbox(self, hub=self.pair)
         self.hub = self.pair.hub.url
         UploadEngineTest.n += 1
         self.name = f"engine-{os.getpid()}-{UploadEngineTest.n}"
@@ -88,7 +81,7 @@ class UploadEngineTest(unittest.TestCase):
         # no credential of any kind ever reached the CDN (presigned URLs only)
         self.assertEqual([e for e in self.pair.cdn.requests()
                           if e.get("auth") or e.get("auth_scheme")], [])
-        self.assertEqual(self.pair.violations(), [])
+        super().tearDown()
 
     # -- helpers -------------------------------------------------------------
     def write(self, rel, data):

@@ -134,18 +134,12 @@ static int check_readme(hf__up *u)
 		rc = hf__error_set(u->c, HF_ENOMEM, NULL, "out of memory");
 		goto done;
 	}
-	memset(&rq, 0, sizeof(rq));
-	rq.method = "POST";
-	rq.url = url;
-	rq.scope = hf__hub_scope(u->c, u->token);
+	hf__up_request(u, &rq, "POST", url);
 	rq.headers = &h;
 	rq.nheaders = 1;
 	rq.body.kind = HF__BODY_MEMORY;
 	rq.body.data = body.data;
 	rq.body.len = (int64_t)body.len;
-	rq.connect_timeout_s = u->c->cfg.etag_timeout;
-	rq.stall_timeout_s = u->c->cfg.download_timeout;
-	rq.cancel = &u->cancel;
 	rc = hf__client_send(u->c, &rq, &rs, HF__RETRY_API);
 	if (rc)
 		goto done;
@@ -180,13 +174,8 @@ static int read_head(hf__up *u, const char *rev_q, char oid[41])
 	free(suffix);
 	if (!url)
 		return hf__error_set(u->c, HF_ENOMEM, NULL, "out of memory");
-	memset(&rq, 0, sizeof(rq));
-	rq.url = url;
-	rq.scope = hf__hub_scope(u->c, u->token);
-	rq.connect_timeout_s = u->c->cfg.etag_timeout;
-	rq.stall_timeout_s = u->c->cfg.download_timeout;
+	hf__up_request(u, &rq, NULL, url);
 	rq.max_body = (size_t)64 << 20;
-	rq.cancel = &u->cancel;
 	rc = hf__client_send(u->c, &rq, &rs, HF__RETRY_API);
 	if (rc)
 		goto done;
@@ -224,12 +213,7 @@ static char *head_title(hf__up *u, const char *oid)
 	free(suffix);
 	if (!url)
 		return NULL;
-	memset(&rq, 0, sizeof(rq));
-	rq.url = url;
-	rq.scope = hf__hub_scope(u->c, u->token);
-	rq.connect_timeout_s = u->c->cfg.etag_timeout;
-	rq.stall_timeout_s = u->c->cfg.download_timeout;
-	rq.cancel = &u->cancel;
+	hf__up_request(u, &rq, NULL, url);
 	if (hf__client_send(u->c, &rq, &rs, HF__RETRY_API) == HF_OK && rs.status == 200) {
 		root = json_loadb(rs.body.data ? rs.body.data : "", rs.body.len, 0, NULL);
 		first = json_is_array(root) ? json_array_get(root, 0) : NULL;
@@ -331,15 +315,10 @@ static int fetch_copy_bytes(hf__up *u, hf__up_item *it, hf__response *rs)
 
 	if (!url)
 		return hf__error_set(u->c, HF_ENOMEM, NULL, "out of memory");
-	memset(&rq, 0, sizeof(rq));
-	rq.url = url;
-	rq.scope = hf__hub_scope(u->c, u->token);
+	hf__up_request(u, &rq, NULL, url);
 	rq.redirects = HF__REDIRECT_ALL;
 	rq.identity = 1;
-	rq.connect_timeout_s = u->c->cfg.etag_timeout;
-	rq.stall_timeout_s = u->c->cfg.download_timeout;
 	rq.max_body = COPY_MAX;
-	rq.cancel = &u->cancel;
 	rc = hf__client_send(u->c, &rq, rs, HF__RETRY_API);
 	if (!rc && rs->status != 200) {
 		hf__hub_subject s = hf__up_subject(u, it->src_path);
@@ -485,10 +464,7 @@ static int send_commit(hf__up *u, hf__commit_body *body, const char *old_head, h
 		return hf__error_set(u->c, HF_ENOMEM, NULL, "out of memory");
 	}
 	hf__buf_dispose(&s);
-	memset(&rq, 0, sizeof(rq));
-	rq.method = "POST";
-	rq.url = url;
-	rq.scope = hf__hub_scope(u->c, u->token);
+	hf__up_request(u, &rq, "POST", url);
 	rq.headers = &h;
 	rq.nheaders = 1;
 	rq.body.kind = HF__BODY_CALLBACK;
@@ -496,10 +472,8 @@ static int send_commit(hf__up *u, hf__commit_body *body, const char *old_head, h
 	rq.body.read = hf__commit_body_read;
 	rq.body.rewind = hf__commit_body_rewind;
 	rq.body.payload = body;
-	rq.connect_timeout_s = u->c->cfg.etag_timeout;
 	/* The Hub checks every LFS object before it answers: allow it time. */
 	rq.stall_timeout_s = u->c->cfg.download_timeout > 300 ? u->c->cfg.download_timeout : 300;
-	rq.cancel = &u->cancel;
 	/* HF__RETRY_CREATE: never resent blindly, not even by libcurl (retry.c). */
 	hf__retry_init(&policy, HF__RETRY_CREATE);
 	policy.cancel = &u->cancel;

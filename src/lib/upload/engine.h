@@ -101,6 +101,12 @@ void hf__up_dispose(hf__up *u);
 
 /* A subject for this job's Hub requests (hub_error.h). */
 hf__hub_subject hf__up_subject(const hf__up *u, const char *file);
+/*
+ * A request of this job to the Hub: rq zeroed, then method (NULL: GET),
+ * url, the job's token for the Hub only, the client's timeouts (connect:
+ * etag_timeout, stall: download_timeout) and the job's cancel flag.
+ */
+void hf__up_request(const hf__up *u, hf__request *rq, const char *method, const char *url);
 
 /* progress.c: report (force: a phase change or the end, always sent;
  * else at most every 100 ms). Non-zero when the callback asked to cancel

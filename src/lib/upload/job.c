@@ -81,6 +81,17 @@ hf__hub_subject hf__up_subject(const hf__up *u, const char *file)
 	return s;
 }
 
+void hf__up_request(const hf__up *u, hf__request *rq, const char *method, const char *url)
+{
+	memset(rq, 0, sizeof(*rq));
+	rq->method = method;
+	rq->url = url;
+	rq->scope = hf__hub_scope(u->c, u->token);
+	rq->connect_timeout_s = u->c->cfg.etag_timeout;
+	rq->stall_timeout_s = u->c->cfg.download_timeout;
+	rq->cancel = &u->cancel;
+}
+
 int hf__up_set_path(hf__up *u, hf__up_item *it, const char *path)
 {
 	const char *normal = NULL, *why = NULL;

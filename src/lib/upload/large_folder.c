@@ -273,24 +273,6 @@ static int file_save_committed(ulf_file *f, long long ts_sec, long ts_nsec)
 	return rc;
 }
 
-/* <folder>/.cache/huggingface with its .gitignore "*" and CACHEDIR.TAG, as the official tool makes it. */
-static void prepare_cache_dir(const char *folder)
-{
-	char *base, *gi;
-	struct stat st;
-
-	if (hf__mkdirs_under(folder, ".cache/huggingface/upload", 0777) != 0)
-		return;
-	base = hf__path_join(folder, ".cache/huggingface");
-	gi = base ? hf__path_join(base, ".gitignore") : NULL;
-	if (gi && lstat(gi, &st) != 0)
-		(void)hf__write_file_atomic(gi, "*", 1, 0644);
-	if (base)
-		hf__cache_ensure_tag(base);
-	free(base);
-	free(gi);
-}
-
 static int fs_error(hf_client *c, int err, const char *what, const char *path)
 {
 	hf__error_set(c, err == -ENOMEM ? HF_ENOMEM : HF_EIO, NULL, "cannot %s %s: %s", what, path,
@@ -343,7 +325,8 @@ int hf_upload_large_folder(hf_client *client, const char *repo_id, const char *f
 			goto done;
 		}
 	}
-	prepare_cache_dir(folder);
+	/* <folder>/.cache/huggingface/upload, with the .gitignore "*" and CACHEDIR.TAG the official tool makes. */
+	hf__cache_prepare_local(folder, ".cache/huggingface/upload");
 	files = calloc(names.n ? names.n : 1, sizeof(*files));
 	ops = calloc(names.n ? names.n : 1, sizeof(*ops));
 	if (!files || !ops) {

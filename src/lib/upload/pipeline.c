@@ -71,6 +71,28 @@ static void keep_failure(pipe_state *p, const hf__failure *f, int rc)
 	pthread_mutex_unlock(&p->mu);
 }
 
+/* The first failure kept, every worker stopped: rc back. */
+static int fail_stop(pipe_state *p, const hf__failure *f, int rc)
+{
+	keep_failure(p, f, rc);
+	stop_all(p);
+	return rc;
+}
+
+/* A job of either pool that could not start (its context not made): out of memory. */
+static void job_failed(void *payload, void *ctx, size_t index, int rc)
+{
+	hf__failure f;
+
+	(void)ctx;
+	(void)index;
+	if (rc == HF_ENOMEM) {
+		memset(&f, 0, sizeof(f));
+		snprintf(f.message, sizeof(f.message), "out of memory");
+		fail_stop(payload, &f, rc);
+	}
+}
+
 /* ---- hashing ---- */
 
 typedef struct hash_ctx {
@@ -114,11 +136,9 @@ static int hash_job(void *payload, void *ctx, size_t index)
 		return STOPPED;
 	rc = hf__up_hash_item(u, it, h->buf, READ_BUF, &h->f);
 	if (rc) {
-		keep_failure(p, &h->f, rc);
 		if (rc == HF_ECANCELLED)
 			atomic_store(&u->cancel, 1);
-		stop_all(p);
-		return rc;
+		return fail_stop(p, &h->f, rc);
 	}
 	if (it->lfs && !it->noop) {
 		pthread_mutex_lock(&p->mu);
@@ -131,25 +151,10 @@ static int hash_job(void *payload, void *ctx, size_t index)
 	return 0;
 }
 
-static void hash_failed(void *payload, void *ctx, size_t index, int rc)
-{
-	pipe_state *p = payload;
-	hf__failure f;
-
-	(void)ctx;
-	(void)index;
-	if (rc == HF_ENOMEM) {
-		memset(&f, 0, sizeof(f));
-		snprintf(f.message, sizeof(f.message), "out of memory");
-		keep_failure(p, &f, rc);
-		stop_all(p);
-	}
-}
-
 static void *hash_thread(void *arg)
 {
 	pipe_state *p = arg;
-	hf__pool_ops ops = { hash_init, hash_free, hash_job, hash_failed };
+	hf__pool_ops ops = { hash_init, hash_free, hash_job, job_failed };
 
 	p->hash_rc = hf__pool_run(p->nh, (size_t)p->u->o.max_workers, &ops, p, &p->stop);
 	pthread_mutex_lock(&p->mu);
@@ -210,11 +215,8 @@ static int send_job(void *payload, void *ctx, size_t index)
 	pthread_mutex_unlock(&p->mu);
 	hf__up_report(u, HF_UPLOAD_SENDING, it->path, 0);
 	rc = hf__up_send_one(u, s->conn, it, &s->f);
-	if (rc) {
-		keep_failure(p, &s->f, rc);
-		stop_all(p);
-		return rc;
-	}
+	if (rc)
+		return fail_stop(p, &s->f, rc);
 	pthread_mutex_lock(&p->mu);
 	p->sent++;
 	pthread_mutex_unlock(&p->mu);
@@ -223,25 +225,10 @@ static int send_job(void *payload, void *ctx, size_t index)
 	return 0;
 }
 
-static void send_failed(void *payload, void *ctx, size_t index, int rc)
-{
-	pipe_state *p = payload;
-	hf__failure f;
-
-	(void)ctx;
-	(void)index;
-	if (rc == HF_ENOMEM) {
-		memset(&f, 0, sizeof(f));
-		snprintf(f.message, sizeof(f.message), "out of memory");
-		keep_failure(p, &f, rc);
-		stop_all(p);
-	}
-}
-
 static void *send_thread(void *arg)
 {
 	pipe_state *p = arg;
-	hf__pool_ops ops = { send_init, send_free, send_job, send_failed };
+	hf__pool_ops ops = { send_init, send_free, send_job, job_failed };
 
 	p->send_rc = hf__pool_run(p->send_max, (size_t)p->u->o.max_workers, &ops, p, &p->stop);
 	return NULL;

@@ -72,31 +72,36 @@ static int gitignore_text(hf__up *u, char **out)
 	return HF_OK;
 }
 
-/* POST a JSON body to url on the Hub. rs is the caller's. */
+/*
+ * POST a JSON body to url on the Hub: HF_OK for a 200 only, any other
+ * answer reported by the one mapping (hub_error.c). rs is the caller's.
+ */
 static int post_json(hf__up *u, const char *url, const hf__buf *body, const char *ctype,
 		     hf__response *rs)
 {
 	hf__request rq;
 	hf__header h[2];
+	int rc;
 
-	memset(&rq, 0, sizeof(rq));
 	h[0].name = "Content-Type";
 	h[0].value = ctype;
 	h[1].name = "Accept";
 	h[1].value = ctype;
-	rq.method = "POST";
-	rq.url = url;
-	rq.scope = hf__hub_scope(u->c, u->token);
+	hf__up_request(u, &rq, "POST", url);
 	rq.headers = h;
 	rq.nheaders = strcmp(ctype, LFS_JSON) == 0 ? 2 : 1;
 	rq.body.kind = HF__BODY_MEMORY;
 	rq.body.data = body->data;
 	rq.body.len = (int64_t)body->len;
-	rq.connect_timeout_s = u->c->cfg.etag_timeout;
 	rq.stall_timeout_s = u->c->cfg.download_timeout > 60 ? u->c->cfg.download_timeout : 60;
 	rq.max_body = (size_t)64 << 20;
-	rq.cancel = &u->cancel;
-	return hf__client_send(u->c, &rq, rs, HF__RETRY_API);
+	rc = hf__client_send(u->c, &rq, rs, HF__RETRY_API);
+	if (!rc && rs->status != 200) {
+		hf__hub_subject s = hf__up_subject(u, NULL);
+
+		rc = hf__hub_error(u->c, &s, rs, url);
+	}
+	return rc;
 }
 
 static int preupload_chunk(hf__up *u, const char *url, const size_t *idx, size_t k,
@@ -130,12 +135,6 @@ static int preupload_chunk(hf__up *u, const char *url, const size_t *idx, size_t
 	rc = post_json(u, url, &body, "application/json", &rs);
 	if (rc)
 		goto done;
-	if (rs.status != 200) {
-		hf__hub_subject s = hf__up_subject(u, NULL);
-
-		rc = hf__hub_error(u->c, &s, &rs, url);
-		goto done;
-	}
 	if (hf__preupload_parse(rs.body.data, rs.body.len, files, k, ans, &perr)) {
 		rc = hf__error_set(u->c, HF_EPROTOCOL, "check HF_ENDPOINT: it should be a Hugging Face Hub",
 				   "unexpected preupload answer: %s", perr ? perr : "malformed");
@@ -296,12 +295,6 @@ int hf__up_batch(hf__up *u, const char *url, const size_t *idx, size_t k)
 	rc = post_json(u, url, &body, LFS_JSON, &rs);
 	if (rc)
 		goto done;
-	if (rs.status != 200) {
-		hf__hub_subject s = hf__up_subject(u, NULL);
-
-		rc = hf__hub_error(u->c, &s, &rs, url);
-		goto done;
-	}
 	if (hf__lfs_batch_parse(rs.body.data, rs.body.len, objs, k, acts, &perr)) {
 		rc = hf__error_set(u->c, HF_EPROTOCOL, "check HF_ENDPOINT: it should be a Hugging Face Hub",
 				   "unexpected LFS batch answer: %s", perr ? perr : "malformed");
